@@ -1,0 +1,78 @@
+"""Problems found in the sources, each with the file and line an editor has to open.
+
+Every check of the project reports into a `Problems` collector instead of raising at the first
+mistake, so that one run lists everything that is wrong, sorted, as `path:line: message`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.IntEnum):
+    WARNING = 1
+    ERROR = 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # relative to the repository, with forward slashes
+    line: int  # 1-based; 0 when the problem concerns the whole file
+    message: str
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        kind = "error" if self.severity is Severity.ERROR else "warning"
+        return f"{where}: {kind}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised when the sources have errors; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Problems:
+    """Collects problems found in files below one root folder."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._items: set[Problem] = set()
+
+    def relative(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def error(self, path: Path | str, line: int, message: str) -> None:
+        self._items.add(Problem(self.relative(path), line, message, Severity.ERROR))
+
+    def warning(self, path: Path | str, line: int, message: str) -> None:
+        self._items.add(Problem(self.relative(path), line, message, Severity.WARNING))
+
+    def extend(self, problems: "Problems") -> None:
+        self._items |= problems._items
+
+    @property
+    def items(self) -> list[Problem]:
+        return sorted(self._items)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity is Severity.WARNING]
+
+    def raise_if_errors(self, strict: bool = False) -> None:
+        failing = self.items if strict else self.errors
+        if failing:
+            raise ContentError(failing)

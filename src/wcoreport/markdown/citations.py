@@ -1,0 +1,72 @@
+"""Citations in pandoc syntax (`[@key]`, `[@key, p. 12]`, `[see @a; @b]`, `@key`).
+
+The report leaves them to pandoc's citeproc. The site cannot read them, so it gets the very text
+citeproc produces: every distinct citation of a language is formatted in one pandoc run, with
+the same style and the language's locale as the report.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..pandoc import run_pandoc
+
+_KEY = r"[\w][\w:.#$%&+?<>~/-]*(?<![:.#$%&+?<>~/-])"
+# A bracketed citation: brackets holding at least one @key, not a link or an image.
+BRACKETED = re.compile(r"(?<![!\]\w])\[(?P<body>[^\[\]]*?-?@" + _KEY + r"[^\[\]]*)\](?![(\[:])")
+# An in-text citation: @key preceded by neither a word character nor another key's character.
+IN_TEXT = re.compile(r"(?<![\w@.\-/:`])@(?P<key>" + _KEY + r")(?:\s\[(?P<loc>[^\[\]]*)\])?")
+KEY_IN_BRACKETS = re.compile(r"(?<![\w.])-?@(" + _KEY + r")")
+
+
+@dataclass(frozen=True)
+class Citation:
+    text: str  # exactly as written, e.g. "[@wco2019, p. 12]" or "@wco2019"
+    keys: tuple[str, ...]
+    start: int
+    end: int
+
+
+def find_citations(text: str) -> list[Citation]:
+    """Citations in a text whose code spans have been masked."""
+    found: list[Citation] = []
+    taken: list[tuple[int, int]] = []
+    for m in BRACKETED.finditer(text):
+        keys = tuple(KEY_IN_BRACKETS.findall(m.group("body")))
+        if keys:
+            found.append(Citation(m.group(0), keys, m.start(), m.end()))
+            taken.append((m.start(), m.end()))
+    for m in IN_TEXT.finditer(text):
+        if any(a <= m.start() < b for a, b in taken):
+            continue
+        found.append(Citation(m.group(0), (m.group("key"),), m.start(), m.end()))
+    return sorted(found, key=lambda c: c.start)
+
+
+@dataclass
+class RenderedCitations:
+    """What citeproc made of a language's citations, as HTML for the site."""
+
+    citations: dict[str, str]  # citation as written -> HTML
+    bibliography: str  # the reference list, HTML
+
+
+def render_citations(citations: set[str], lang: str, bibliography: Path, locale: str) -> RenderedCitations:
+    """Format citations with citeproc in one pandoc run (see module docstring)."""
+    ordered = sorted(citations)
+    parts = [f"::: {{#wco-cite-{i}}}\n{text}\n:::\n" for i, text in enumerate(ordered)]
+    source = "\n".join(parts) + "\n::: {#refs}\n:::\n"
+    out = run_pandoc(
+        ["-f", "markdown", "-t", "html5", "--citeproc", f"--bibliography={bibliography}",
+         "-M", f"lang={locale}", "-M", "nocite=@*", "--wrap=none"],
+        source,
+    ).decode("utf-8")
+    rendered: dict[str, str] = {}
+    for i, text in enumerate(ordered):
+        m = re.search(rf'<div id="wco-cite-{i}">\s*<p>(.*?)</p>\s*</div>', out, re.S)
+        rendered[text] = m.group(1) if m else html.escape(text)
+    m = re.search(r'(<div id="refs".*)', out, re.S)
+    return RenderedCitations(rendered, m.group(1).strip() if m else "")

@@ -1,0 +1,63 @@
+"""The document's metadata (`report.yml`): title, codes, committee, sessions, place and date."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pydantic
+
+from .diagnostics import Problems
+from .yamlfile import Schema, load_yaml_file, validate
+
+Localized = dict[str, str]
+
+
+class Summary(Schema):
+    purpose: Localized
+    action: Localized
+
+
+class Metadata(Schema):
+    title: Localized
+    subtitle: Localized | None = None
+    code: Localized  # one document code per language (E and F variants)
+    committee: Localized
+    sessions: list[pydantic.PositiveInt] = pydantic.Field(min_length=1, max_length=2)
+    place: Localized
+    date: datetime.date
+    agenda_item: str
+    summary: Summary
+    final: bool = False  # until true, every output carries a draft notice
+    output_name: str = pydantic.Field(default="report", pattern=r"^[A-Za-z0-9._-]+$")
+
+    def localized_fields(self) -> dict[str, Localized]:
+        fields = {
+            "title": self.title, "code": self.code, "committee": self.committee,
+            "place": self.place, "summary.purpose": self.summary.purpose,
+            "summary.action": self.summary.action,
+        }
+        if self.subtitle is not None:
+            fields["subtitle"] = self.subtitle
+        return fields
+
+
+def load_metadata(path: Path, languages: tuple[str, ...], problems: Problems) -> Metadata | None:
+    if not path.is_file():
+        problems.error(path, 0, "the document metadata file is missing")
+        return None
+    yd = load_yaml_file(path, problems)
+    if yd is None:
+        return None
+    meta = validate(Metadata, yd, path, problems)
+    if meta is None:
+        return None
+    for name, values in meta.localized_fields().items():
+        loc = tuple(name.split("."))
+        for lang in languages:
+            if not (values.get(lang) or "").strip():
+                problems.error(path, yd.line(loc), f"{name}: the text in language '{lang}' is missing")
+        for lang in values:
+            if lang not in languages:
+                problems.error(path, yd.line(loc + (lang,)), f"{name}: '{lang}' is not a language of the site")
+    return meta

@@ -1,0 +1,76 @@
+"""The whole content model of a report repository, loaded and checked in one pass."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .bibliography import Bibliography, load_bibliography
+from .casestudies import CaseStudy, load_casestudies
+from .chapters import Chapter, SiteLayout, load_chapters, load_site_layout
+from .diagnostics import Problems
+from .metadata import Metadata, load_metadata
+from .vocabulary import Technology, load_technologies
+
+# citeproc locale of each language.
+LOCALES = {"en": "en-GB", "fr": "fr-FR"}
+
+
+@dataclass
+class Project:
+    root: Path
+    layout: SiteLayout
+    metadata: Metadata
+    technologies: dict[str, Technology]
+    casestudies: dict[str, CaseStudy]
+    chapters: list[Chapter]
+    bibliography: Bibliography
+    problems: Problems
+    # Filled by `check`: which chapters use which case study, per language.
+    casestudy_users: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return self.layout.languages
+
+    @property
+    def docs_dir(self) -> Path:
+        return self.layout.docs_dir
+
+    def locale(self, lang: str) -> str:
+        return LOCALES.get(lang, lang)
+
+    def report_chapters(self) -> list[Chapter]:
+        return [c for c in self.chapters if c.in_report]
+
+
+def load_project(root: Path | str) -> Project:
+    """Load every source file of the repository at `root`, then check it.
+
+    Never raises for problems in the sources: they are in `project.problems`. Callers decide
+    (`problems.raise_if_errors()`).
+    """
+    root = Path(root).resolve()
+    problems = Problems(root)
+    layout = load_site_layout(root, problems)
+    if layout is None:
+        raise_early(problems)
+    languages = layout.languages
+    metadata = load_metadata(root / "report.yml", languages, problems)
+    technologies = load_technologies(root / "technologies.yml", languages, problems)
+    casestudies = load_casestudies(root, languages, technologies, problems)
+    bibliography = load_bibliography(root / "references.bib", problems)
+    chapters = load_chapters(layout, problems)
+    if metadata is None:
+        raise_early(problems)
+    project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography, problems)
+    from .checks import check_project  # the checks expand every page: they need the project
+
+    check_project(project)
+    return project
+
+
+def raise_early(problems: Problems) -> None:
+    from .diagnostics import ContentError
+
+    raise ContentError(problems.items)

@@ -1,0 +1,1 @@
+"""The report adapter: pandoc, a generated DOCX reference document, and Typst for the PDF."""

@@ -1,0 +1,162 @@
+"""The DOCX reference document, generated from code (never a binary edited by hand).
+
+Starts from pandoc's own reference.docx and sets the WCO layout: A4, one font family, the
+document code in the page header, page numbers in the footer, and a named style for every
+element of the report (see styled_blocks.lua), so the Secretariat can restyle it in Word.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from ..pandoc import run_pandoc
+
+FONT = "Libertinus Serif"  # the PDF's font too (bundled with the Typst engine)
+BODY_SIZE = Pt(11)
+ACCENT = RGBColor(0x1F, 0x3A, 0x68)
+
+# name -> (base style, size in pt or None, bold, italic, alignment, space before, space after)
+PARAGRAPH_STYLES = {
+    "Masthead": ("Body Text", 9, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0),
+    "Committee": ("Body Text", 11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 12, 0),
+    "Document Code": ("Body Text", 12, True, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, 0),
+    "Document Date": ("Body Text", 11, False, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, 12),
+    "Document Title": ("Body Text", 14, True, False, WD_ALIGN_PARAGRAPH.CENTER, 18, 6),
+    "Document Subtitle": ("Body Text", 12, False, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 6),
+    "Agenda Item": ("Body Text", 11, False, True, WD_ALIGN_PARAGRAPH.CENTER, 0, 12),
+    "Draft Notice": ("Body Text", 10, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 12),
+    "Summary Heading": ("Body Text", 12, True, False, WD_ALIGN_PARAGRAPH.CENTER, 12, 6),
+    "Summary": ("Body Text", None, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 6),
+    "Numbered Paragraph": ("Body Text", None, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 8),
+    "Case Study Title": ("Body Text", None, True, False, WD_ALIGN_PARAGRAPH.LEFT, 6, 2),
+    "Case Study Member": ("Body Text", 10, False, True, WD_ALIGN_PARAGRAPH.LEFT, 0, 4),
+    "Case Study": ("Body Text", 10, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 4),
+    "Admonition Title": ("Body Text", None, True, False, WD_ALIGN_PARAGRAPH.LEFT, 6, 2),
+    "Admonition": ("Body Text", 10, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 4),
+}
+BOXED = {"Case Study Title", "Case Study Member", "Case Study", "Summary", "Summary Heading"}
+SHADED = {"Case Study Title": "E8EEF7", "Case Study Member": "E8EEF7", "Case Study": "E8EEF7",
+          "Admonition Title": "F3F3F3", "Admonition": "F3F3F3"}
+
+
+def _set_font(style, size=None, bold=None, italic=None) -> None:
+    font = style.font
+    font.name = FONT
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+        fonts.attrib.pop(qn(attr), None)
+    if size is not None:
+        font.size = Pt(size) if not hasattr(size, "pt") else size
+    if bold is not None:
+        font.bold = bold
+    if italic is not None:
+        font.italic = italic
+
+
+def _paragraph_property(style, tag: str, **attrs) -> None:
+    ppr = style.element.get_or_add_pPr()
+    element = ppr.find(qn(tag))
+    if element is None:
+        element = OxmlElement(tag)
+        ppr.append(element)
+    for key, value in attrs.items():
+        element.set(qn(key), value)
+
+
+def _borders(style) -> None:
+    ppr = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "single")
+        edge.set(qn("w:sz"), "6")
+        edge.set(qn("w:space"), "4")
+        edge.set(qn("w:color"), "1F3A68")
+        borders.append(edge)
+    ppr.append(borders)
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == instruction:
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = f" {instruction} "
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+
+
+def build_reference_docx(code: str, lang: str, target: Path) -> Path:
+    """Write the reference document for one language version (its header shows `code`)."""
+    base = run_pandoc(["--print-default-data-file", "reference.docx"])
+    doc = Document(io.BytesIO(base))
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin, section.bottom_margin = Cm(2.5), Cm(2.0)
+    section.header_distance = section.footer_distance = Cm(1.2)
+
+    styles = doc.styles
+    for name in ("Normal", "Body Text", "First Paragraph", "Compact", "Footnote Text", "Bibliography",
+                 "Title", "Subtitle", "Block Text", "Table Caption", "Image Caption", "TOC Heading"):
+        if name in [s.name for s in styles]:
+            _set_font(styles[name])
+    _set_font(styles["Normal"], BODY_SIZE)
+    for name in ("Body Text", "First Paragraph"):
+        styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        styles[name].paragraph_format.space_after = Pt(8)
+    for level, size in ((1, 13), (2, 12), (3, 11), (4, 11)):
+        heading = styles[f"Heading {level}"]
+        _set_font(heading, size, True, level == 3)
+        heading.font.color.rgb = ACCENT if level == 1 else RGBColor(0, 0, 0)
+        heading.paragraph_format.space_before = Pt(14 if level == 1 else 10)
+        heading.paragraph_format.keep_with_next = True
+
+    for name, (base_name, size, bold, italic, align, before, after) in PARAGRAPH_STYLES.items():
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base_name]
+        style.quick_style = True
+        _set_font(style, size, bold, italic)
+        fmt = style.paragraph_format
+        fmt.alignment = align
+        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+        if name in SHADED:
+            _paragraph_property(style, "w:shd", **{"w:val": "clear", "w:color": "auto", "w:fill": SHADED[name]})
+        if name in BOXED and name.startswith("Case"):
+            _borders(style)
+    numbered = styles["Numbered Paragraph"].paragraph_format
+    numbered.left_indent, numbered.first_line_indent = Cm(1.0), Cm(-1.0)
+    numbered.tab_stops.add_tab_stop(Cm(1.0))
+
+    header = section.header.paragraphs[0]
+    header.text = code
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _field(footer, "PAGE")
+    doc.core_properties.language = lang
+    doc.save(target)
+    return target

@@ -1,0 +1,12 @@
+"""Options of the `wcoreport` MkDocs plugin, declared (MkDocs validates them)."""
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+
+class ReportPluginConfig(base.Config):
+    # Folder of the report repository (report.yml, casestudies/, references.bib);
+    # by default the folder of mkdocs.yml.
+    root = c.Optional(c.Dir(exists=True))
+    # Folder, inside each language, of the generated case-study pages.
+    casestudies_dir = c.Type(str, default="casestudies")

@@ -1,0 +1,185 @@
+"""Reading our YAML files (and Markdown front matter) with the line of every value.
+
+PyYAML's composer keeps each node's position; we build plain Python data from the nodes and
+keep a map from key path to line, so a schema error can name the line an editor has to fix.
+Schemas are declared with pydantic; `validate` turns its errors into `Problems`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pydantic
+import yaml
+
+from .diagnostics import Problems
+
+Loc = tuple[Any, ...]
+M = TypeVar("M", bound=pydantic.BaseModel)
+
+
+@dataclass
+class YamlData:
+    data: Any
+    lines: dict[Loc, int] = field(default_factory=dict)
+    line_offset: int = 0  # lines before the YAML text in its file (front matter)
+
+    def line(self, loc: Loc) -> int:
+        """The line of the value at `loc`, or of its nearest parent that has one."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc] + self.line_offset
+            loc = loc[:-1]
+        return self.lines.get((), 0) + self.line_offset
+
+
+class _Loader(yaml.SafeLoader):
+    """A safe loader that tolerates the tags some tools put in their YAML (e.g. mkdocs.yml's
+    `!!python/name:`), returning their text instead of failing."""
+
+
+def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)
+
+
+_Loader.add_multi_constructor("", _unknown_tag)
+_Loader.add_multi_constructor("!", _unknown_tag)
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
+
+
+def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], problems, path, offset) -> Any:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if isinstance(key, (list, dict)):
+                problems.error(path, key_node.start_mark.line + 1 + offset, "a key must be a plain value")
+                continue
+            if key in out:
+                problems.error(path, key_node.start_mark.line + 1 + offset, f"duplicate key '{key}'")
+            lines[loc + (key,)] = key_node.start_mark.line + 1
+            out[key] = _build(value_node, loader, loc + (key,), lines, problems, path, offset)
+            # An error about a value names the line of its key, where editors look.
+            lines[loc + (key,)] = key_node.start_mark.line + 1
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(item, loader, loc + (i,), lines, problems, path, offset)
+            for i, item in enumerate(node.value)
+        ]
+    return loader.construct_object(node, deep=True)
+
+
+def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> YamlData | None:
+    """Parse YAML text; report a syntax error with its line and return None."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 0) + line_offset
+        problems.error(path, line, f"YAML syntax: {exc.problem or exc.context}")
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(path, line_offset + 1, f"YAML syntax: {exc}")
+        return None
+    lines: dict[Loc, int] = {}
+    if node is None:
+        return YamlData(None, {(): 1}, line_offset)
+    loader = _Loader("")
+    try:
+        data = _build(node, loader, (), lines, problems, path, line_offset)
+    except yaml.YAMLError as exc:
+        problems.error(path, line_offset + 1, f"YAML: {exc}")
+        return None
+    return YamlData(data, lines, line_offset)
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """Read a UTF-8 source file; a BOM and CRLF line ends are accepted and normalised."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read the file: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml_file(path: Path, problems: Problems) -> YamlData | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    return parse_yaml(text, path, problems)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+@dataclass
+class MarkdownSource:
+    meta: YamlData
+    body: str
+    body_line: int  # line number, in the file, of the body's first line
+
+
+def split_front_matter(text: str, path: Path, problems: Problems) -> MarkdownSource | None:
+    """Split a Markdown file into its YAML front matter and body."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        if text.startswith("---\n"):
+            problems.error(path, 1, "front matter is not closed: add a line '---' after it")
+            return None
+        return MarkdownSource(YamlData({}, {(): 1}), text, 1)
+    meta = parse_yaml(match.group(1) or "", path, problems, line_offset=1)
+    if meta is None:
+        return None
+    if meta.data is None:
+        meta.data = {}
+    if not isinstance(meta.data, dict):
+        problems.error(path, 2, "front matter must be a mapping of 'key: value' lines")
+        return None
+    return MarkdownSource(meta, text[match.end():], text[: match.end()].count("\n") + 1)
+
+
+def validate(model: type[M], yd: YamlData, path: Path, problems: Problems) -> M | None:
+    """Validate data against a declared schema; each error names its line."""
+    try:
+        return model.model_validate(yd.data)
+    except pydantic.ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            where = ".".join(str(part) for part in loc)
+            if err["type"] == "extra_forbidden":
+                message = f"unknown key '{loc[-1]}'"
+            elif err["type"] == "missing":
+                message = f"missing required key '{where}'"
+                loc = loc[:-1]
+            else:
+                msg = err["msg"].removeprefix("Value error, ")
+                message = f"{where}: {msg}" if where else msg
+            problems.error(path, yd.line(loc), message)
+        return None
+
+
+class Schema(pydantic.BaseModel):
+    """Base of our declared schemas: unknown keys are errors, not silently ignored."""
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
