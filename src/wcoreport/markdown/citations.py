@@ -7,6 +7,7 @@ the same style and the language's locale as the report.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from dataclasses import dataclass
@@ -15,8 +16,10 @@ from pathlib import Path
 from ..pandoc import run_pandoc
 
 _KEY = r"[\w][\w:.#$%&+?<>~/-]*(?<![:.#$%&+?<>~/-])"
-# A bracketed citation: brackets holding at least one @key, not a link or an image.
-BRACKETED = re.compile(r"(?<![!\]\w])\[(?P<body>[^\[\]]*?-?@" + _KEY + r"[^\[\]]*)\](?![(\[:])")
+# A bracketed citation: brackets holding at least one @key, not a link or an image. A colon
+# after it ends a sentence ("objectives [@key]:"); only at the start of a line does it make a
+# link reference definition, which `find_citations` skips.
+BRACKETED = re.compile(r"(?<![!\]\w])\[(?P<body>[^\[\]]*?-?@" + _KEY + r"[^\[\]]*)\](?![(\[])")
 # An in-text citation: @key preceded by neither a word character nor another key's character.
 IN_TEXT = re.compile(r"(?<![\w@.\-/:`])@(?P<key>" + _KEY + r")(?:\s\[(?P<loc>[^\[\]]*)\])?")
 KEY_IN_BRACKETS = re.compile(r"(?<![\w.])-?@(" + _KEY + r")")
@@ -35,12 +38,17 @@ def find_citations(text: str) -> list[Citation]:
     found: list[Citation] = []
     taken: list[tuple[int, int]] = []
     for m in BRACKETED.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if text.startswith(":", m.end()) and not text[line_start:m.start()].strip():
+            continue  # "[label]: url", a link reference definition
         keys = tuple(KEY_IN_BRACKETS.findall(m.group("body")))
         if keys:
             found.append(Citation(m.group(0), keys, m.start(), m.end()))
             taken.append((m.start(), m.end()))
+    starts = [a for a, _ in taken]  # in order: a binary search keeps long pages linear
     for m in IN_TEXT.finditer(text):
-        if any(a <= m.start() < b for a, b in taken):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and taken[i][0] <= m.start() < taken[i][1]:
             continue
         found.append(Citation(m.group(0), (m.group("key"),), m.start(), m.end()))
     return sorted(found, key=lambda c: c.start)
@@ -58,10 +66,12 @@ def render_citations(citations: set[str], lang: str, bibliography: Path, locale:
     """Format citations with citeproc in one pandoc run (see module docstring)."""
     ordered = sorted(citations)
     parts = [f"::: {{#wco-cite-{i}}}\n{text}\n:::\n" for i, text in enumerate(ordered)]
-    source = "\n".join(parts) + "\n::: {#refs}\n:::\n"
+    # Every entry in the list, as in the report. Given with -M, "@*" would be a plain string,
+    # which citeproc ignores: nocite must be read as Markdown, in a YAML block.
+    source = "---\nnocite: '@*'\n---\n\n" + "\n".join(parts) + "\n::: {#refs}\n:::\n"
     out = run_pandoc(
         ["-f", "markdown", "-t", "html5", "--citeproc", f"--bibliography={bibliography}",
-         "-M", f"lang={locale}", "-M", "nocite=@*", "--wrap=none"],
+         "-M", f"lang={locale}", "--wrap=none"],
         source,
     ).decode("utf-8")
     rendered: dict[str, str] = {}

@@ -1,0 +1,141 @@
+"""Shared fixtures: the repository, one real build of everything per session, scratch copies.
+
+The full build (site, DOCX and PDF in both languages) runs once per test session through the
+command line, exactly as an editor or CI runs it; the tests then read what it wrote.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUILD_SCRIPT = REPO_ROOT / "build_report.py"
+
+# What a report repository consists of: the sources, without build outputs or tooling.
+CONTENT = ("mkdocs.yml", "report.yml", "technologies.yml", "references.bib", "docs", "casestudies")
+
+# Markup of the sources that must never reach a reader (site page, DOCX or PDF text).
+LEAKS = ("!!!", "--8<--", "{%", "%}", "[@", "{ .", "{.", ":::", "===")
+
+
+def nav_pages(root: Path = REPO_ROOT) -> list[str]:
+    """The file names of the nav of mkdocs.yml (the chapter order), e.g. 'ai-ml.md'."""
+    import yaml
+
+    names: list[str] = []
+
+    def walk(item):
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, (list, tuple)):
+            for x in item:
+                walk(x)
+        elif isinstance(item, dict):
+            for x in item.values():
+                walk(x)
+
+    walk(yaml.safe_load((root / "mkdocs.yml").read_text("utf-8"))["nav"])
+    return names
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI") == "true"
+
+
+def require_tool(name: str) -> str:
+    """The path of an external program; skip the test locally if it is missing, fail in CI."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"'{name}' is not installed"
+        if in_ci():
+            pytest.fail(f"{message} (CI must provide it)")
+        pytest.skip(message)
+    return path
+
+
+def copy_repo(dest: Path) -> Path:
+    """Copy the repository's sources into `dest` (e.g. tmp_path), to be modified by a test."""
+    dest = Path(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in CONTENT:
+        src = REPO_ROOT / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_build(*args: str, cwd: Path = REPO_ROOT, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run `build_report.py ARGS` as a user would, in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, str(BUILD_SCRIPT), *args],
+        cwd=cwd, capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """The output folder of one `build_report.py all` of the repository: site/ and report/."""
+    out = tmp_path_factory.mktemp("build")
+    proc = run_build("all", "--out", str(out))
+    assert proc.returncode == 0, f"the build failed ({proc.returncode}):\n{proc.stderr}\n{proc.stdout}"
+    assert (out / "site" / "index.html").is_file()
+    return out
+
+
+@pytest.fixture(scope="session")
+def report_dir(built: Path) -> Path:
+    return built / "report"
+
+
+@pytest.fixture(scope="session")
+def site_dir(built: Path) -> Path:
+    return built / "site"
+
+
+@pytest.fixture(scope="session")
+def output_name(repo_root: Path) -> str:
+    import yaml
+
+    return yaml.safe_load((repo_root / "report.yml").read_text("utf-8"))["output_name"]
+
+
+@pytest.fixture(scope="session")
+def report_meta(repo_root: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load((repo_root / "report.yml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def bib_keys(repo_root: Path) -> list[str]:
+    """The keys of references.bib, read with a plain pattern (independent of the code tested)."""
+    import re
+
+    text = (repo_root / "references.bib").read_text("utf-8")
+    return re.findall(r"^@\w+\s*\{\s*([^,\s]+)\s*,", text, re.M)
+
+
+@pytest.fixture(name="copy_repo")
+def copy_repo_fixture():
+    """`copy_repo(tmp_path)`: a scratch copy of the sources (see the module function)."""
+    return copy_repo
+
+
+@pytest.fixture(name="require_tool")
+def require_tool_fixture():
+    """`require_tool(name)`: skip locally, fail in CI, when a program is missing."""
+    return require_tool
