@@ -7,11 +7,9 @@ import re
 from ..markdown.preprocess import Context, Target, expand
 from ..metadata import Metadata
 from ..project import Project
-from .layout import agenda_line, date_line, masthead_lines, sessions_line
+from .layout import agenda_line, date_line, masthead_lines, meeting_line, sessions_line, summary_labels
 
 FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
-SUMMARY = {"en": ("SUMMARY", "Purpose of the document", "Action required"),
-           "fr": ("SYNTHÈSE", "Objet du document", "Mesure requise")}
 TOC_TITLE = {"en": "Contents", "fr": "Table des matières"}
 DRAFT = {"en": "DRAFT — not for citation",
          "fr": "PROJET — ne pas citer"}
@@ -21,26 +19,50 @@ def _div(cls: str, text: str) -> str:
     return f"::: {{.{cls}}}\n{text}\n:::\n"
 
 
-def front_matter(meta: Metadata, lang: str) -> str:
-    """The WCO title block and the summary, as styled Divs (see styled_blocks.lua)."""
-    title = meta.title[lang]
-    parts = ["::::: {.titleblock}"]
+def _paragraphs(text: str) -> str:
+    """A metadata text as Markdown paragraphs: a blank line in the YAML value starts a new one."""
+    return "\n\n".join(p.strip() for p in text.strip().split("\n\n") if p.strip()) + "\n"
+
+
+def title_block(meta: Metadata, lang: str) -> str:
+    """The WCO title block as styled Divs (see styled_blocks.lua): masthead; then one row with
+    the committee, sessions and meeting dates at left and the code and date at right; then the
+    title, subtitle and agenda item."""
+    left = [_div("tb-committee", meta.committee[lang]), _div("tb-sessions", sessions_line(meta.sessions, lang))]
+    if meta.meeting:
+        left.append(_div("tb-meeting", meeting_line(meta.meeting.start, meta.meeting.end, lang)))
+    right = [_div("tb-code", meta.code[lang]), _div("tb-date", date_line(meta.place[lang], meta.date, lang))]
+    parts = ["::::::: {.titleblock}"]
     parts += [_div("tb-masthead", line) for line in masthead_lines()]
-    parts.append(_div("tb-committee", f"{meta.committee[lang]}\\\n{sessions_line(meta.sessions, lang)}"))
-    parts.append(_div("tb-code", meta.code[lang]))
-    parts.append(_div("tb-date", date_line(meta.place[lang], meta.date, lang)))
-    parts.append(_div("tb-title", title))
+    parts += ["::::: {.tb-row}", ":::: {.tb-left}", *left, "::::", ":::: {.tb-right}", *right, "::::",
+              ":::::\n"]
+    parts.append(_div("tb-title", meta.title[lang]))
     if meta.subtitle:
         parts.append(_div("tb-subtitle", meta.subtitle[lang]))
     parts.append(_div("tb-agenda", agenda_line(meta.agenda_item, lang)))
     if not meta.final:
         parts.append(_div("tb-draft", DRAFT[lang]))
-    parts.append(":::::\n")
-    heading, purpose, action = SUMMARY[lang]
-    parts += ["::::: {.summary}", _div("summary-heading", heading), f"**{purpose}**\n",
-              meta.summary.purpose[lang] + "\n", f"**{action}**\n", meta.summary.action[lang] + "\n",
-              ":::::\n"]
-    parts.append(f'::: {{.toc title="{TOC_TITLE[lang]}"}}\n:::\n')
+    parts.append(":::::::\n")
+    return "\n".join(parts)
+
+
+def summary_block(meta: Metadata, lang: str) -> str:
+    """SUMMARY / SYNTHÈSE: the purpose of the document and the action required, set apart."""
+    heading, purpose, action = summary_labels(meta.committee[lang], lang)
+    return "\n".join([
+        "::::: {.summary}", _div("summary-heading", heading),
+        _div("summary-label", purpose), _paragraphs(meta.summary.purpose[lang]),
+        _div("summary-label", action), _paragraphs(meta.summary.action[lang]),
+        ":::::\n",
+        _div("summary-end", "\\*\u2003\\*\u2003\\*"),
+    ])
+
+
+def front_matter(meta: Metadata, lang: str) -> str:
+    """Title block, summary and (unless `toc: false`) the table of contents."""
+    parts = [title_block(meta, lang), summary_block(meta, lang)]
+    if meta.toc:
+        parts.append(f'::: {{.toc title="{TOC_TITLE[lang]}"}}\n:::\n')
     return "\n".join(parts)
 
 

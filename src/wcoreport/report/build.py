@@ -20,10 +20,14 @@ from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
 from .assemble import assemble
+from .docx_package import set_title
 from .docx_reference import build_reference_docx
 from .french_text import apply_french_spacing
 
 FORMATS = ("docx", "pdf")
+# PDF/UA-1 (accessible): Typst checks it (a title, alt text on every image...) and refuses to
+# write a PDF that breaks it.
+PDF_STANDARDS = ["ua-1"]
 
 Progress = Callable[[str], None]
 
@@ -48,12 +52,17 @@ def to_pandoc_json(project: Project, lang: str, markdown: str) -> dict:
     args = [
         "-f", "markdown", "-t", "json",
         "--citeproc", f"--bibliography={project.bibliography.path}",
-        "-M", f"lang={project.locale(lang)}", "-M", "nocite=@*", "-M", "link-citations=false",
+        "-M", f"lang={project.locale(lang)}", "-M", "link-citations=false",
         "-M", f"title={project.metadata.title[lang]}",
         f"--resource-path={project.docs_dir / lang}",
         f"--lua-filter={_resource('filters/number_paragraphs.lua')}",
+        f"--lua-filter={_resource('filters/number_sections.lua')}",
     ]
-    doc = json.loads(run_pandoc(args, markdown))
+    # nocite in a YAML block: given with -M, "@*" is a plain string that citeproc ignores.
+    doc = json.loads(run_pandoc(args, "---\nnocite: '@*'\n---\n\n" + markdown))
+    # Citeproc has done its work; the file's absolute path would otherwise land in the DOCX's
+    # custom properties, and make two checkouts build different bytes.
+    doc.get("meta", {}).pop("bibliography", None)
     if lang == "fr":
         doc = apply_french_spacing(doc)
     return doc
@@ -62,10 +71,12 @@ def to_pandoc_json(project: Project, lang: str, markdown: str) -> dict:
 def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Path) -> None:
     reference = build_reference_docx(project.metadata.code[lang], lang, workdir / f"reference-{lang}.docx")
     with atomic_write(target) as tmp:
-        run_pandoc(["-f", "json", "-t", "docx+native_numbering", f"--reference-doc={reference}",
+        # No native_numbering: the shared Markdown layer numbers captions (markdown/xrefs.py).
+        run_pandoc(["-f", "json", "-t", "docx", f"--reference-doc={reference}",
                     f"--lua-filter={_resource('filters/styled_blocks.lua')}",
                     f"--resource-path={project.docs_dir / lang}", "-o", str(tmp)],
                    json.dumps(doc))
+        set_title(tmp, project.metadata.title[lang])  # in the properties, not as a paragraph
 
 
 def to_typst(project: Project, lang: str, doc: dict) -> str:
@@ -90,15 +101,23 @@ def _typst_markup(text: str) -> str:
 
 
 def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> None:
-    import typst
+    try:
+        import typst
+    except ImportError as exc:
+        raise ToolError(f"the Typst engine is not installed ({exc}): install the project's packages "
+                        "(the 'typst' package of pyproject.toml)") from None
 
     timestamp = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
     try:
         compiler = typst.Compiler(root=str(project.docs_dir / lang), ignore_system_fonts=True)
         pdf, warnings = compiler.compile_with_warnings(
-            input=typst_source.encode("utf-8"), format="pdf", timestamp=timestamp, pdf_tags=True)
+            input=typst_source.encode("utf-8"), format="pdf", timestamp=timestamp, pdf_tags=True,
+            pdf_standards=PDF_STANDARDS)
     except typst.TypstError as exc:
-        raise ToolError(f"Typst failed for '{lang}': {exc.message} {exc.diagnostic or ''}".strip()) from exc
+        # The diagnostic repeats the message and shows the failing line of the generated Typst.
+        detail = (exc.diagnostic or "").strip() or exc.message
+        raise ToolError(f"Typst failed for '{lang}': {exc.message}\n{detail}" if exc.diagnostic
+                        else f"Typst failed for '{lang}': {exc.message}") from None
     if warnings:
         # A missing font is only a warning to Typst, which then falls back silently.
         raise ToolError(f"Typst warned for '{lang}': " + "; ".join(w.message for w in warnings))

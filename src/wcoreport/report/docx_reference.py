@@ -12,29 +12,36 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from ..outputs import normalize_zip
 from ..pandoc import run_pandoc
 
 FONT = "Libertinus Serif"  # the PDF's font too (bundled with the Typst engine)
 BODY_SIZE = Pt(11)
 ACCENT = RGBColor(0x1F, 0x3A, 0x68)
+LANGUAGE_TAGS = {"en": "en-GB", "fr": "fr-FR"}
 
 # name -> (base style, size in pt or None, bold, italic, alignment, space before, space after)
 PARAGRAPH_STYLES = {
     "Masthead": ("Body Text", 9, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0),
-    "Committee": ("Body Text", 11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 12, 0),
-    "Document Code": ("Body Text", 12, True, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, 0),
-    "Document Date": ("Body Text", 11, False, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, 12),
+    "Committee": ("Body Text", 11, True, False, WD_ALIGN_PARAGRAPH.LEFT, 12, 6),
+    "Sessions": ("Body Text", 11, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0),
+    "Meeting Dates": ("Body Text", 11, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0),
+    "Document Code": ("Body Text", 12, True, False, WD_ALIGN_PARAGRAPH.RIGHT, 12, 6),
+    "Document Date": ("Body Text", 11, False, False, WD_ALIGN_PARAGRAPH.RIGHT, 0, 0),
     "Document Title": ("Body Text", 14, True, False, WD_ALIGN_PARAGRAPH.CENTER, 18, 6),
     "Document Subtitle": ("Body Text", 12, False, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 6),
     "Agenda Item": ("Body Text", 11, False, True, WD_ALIGN_PARAGRAPH.CENTER, 0, 12),
     "Draft Notice": ("Body Text", 10, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 12),
     "Summary Heading": ("Body Text", 12, True, False, WD_ALIGN_PARAGRAPH.CENTER, 12, 6),
+    "Summary Label": ("Body Text", None, True, False, WD_ALIGN_PARAGRAPH.LEFT, 6, 4),
     "Summary": ("Body Text", None, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 6),
+    "Summary End": ("Body Text", None, False, False, WD_ALIGN_PARAGRAPH.CENTER, 12, 12),
+    "Annex Heading": ("Body Text", 13, True, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 12),
     "Numbered Paragraph": ("Body Text", None, False, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 0, 8),
     "Case Study Title": ("Body Text", None, True, False, WD_ALIGN_PARAGRAPH.LEFT, 6, 2),
     "Case Study Member": ("Body Text", 10, False, True, WD_ALIGN_PARAGRAPH.LEFT, 0, 4),
@@ -42,6 +49,8 @@ PARAGRAPH_STYLES = {
     "Admonition Title": ("Body Text", None, True, False, WD_ALIGN_PARAGRAPH.LEFT, 6, 2),
     "Admonition": ("Body Text", 10, False, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 4),
 }
+# Written in capitals by the style, as in the seed document; the text keeps its case.
+CAPITALS = {"Committee", "Document Title"}
 BOXED = {"Case Study Title", "Case Study Member", "Case Study", "Summary", "Summary Heading"}
 SHADED = {"Case Study Title": "E8EEF7", "Case Study Member": "E8EEF7", "Case Study": "E8EEF7",
           "Admonition Title": "F3F3F3", "Admonition": "F3F3F3"}
@@ -90,6 +99,65 @@ def _borders(style) -> None:
     ppr.append(borders)
 
 
+# The order OOXML's schema gives the children of <w:pPr>: Word rejects a file that breaks it.
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+             "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+             "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+             "sectPr", "pPrChange")
+
+
+# The children of <w:settings> that the schema puts after <w:updateFields>.
+SETTINGS_AFTER_UPDATE = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
+                         "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+                         "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+                         "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+                         "decimalSymbol", "listSeparator")
+
+
+def _order_paragraph_properties(styles_element) -> None:
+    """Put the paragraph properties of every style in schema order (we append some by hand)."""
+    rank = {qn(f"w:{tag}"): i for i, tag in enumerate(PPR_ORDER)}
+    for ppr in styles_element.iter(qn("w:pPr")):
+        children = sorted(ppr, key=lambda child: rank.get(child.tag, len(rank)))
+        for child in children:
+            ppr.append(child)  # re-appending moves each child to the end, in sorted order
+
+
+def _summary_rules(styles) -> None:
+    """A rule above the summary's heading and below its last paragraph, as in the Typst layout."""
+    for name, side in (("Summary Heading", "top"), ("Summary End", "top")):
+        ppr = styles[name].element.get_or_add_pPr()
+        borders = OxmlElement("w:pBdr")
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "6"), ("w:color", "1F3A68")):
+            edge.set(qn(key), value)
+        borders.append(edge)
+        ppr.append(borders)
+
+
+def _title_block_table(styles) -> None:
+    """The table style of the title block's row: no borders, no cell padding at the sides."""
+    style = styles.add_style("Title Block Table", WD_STYLE_TYPE.TABLE)
+    style.element.set(qn("w:styleId"), "TitleBlockTable")
+    tblpr = OxmlElement("w:tblPr")
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:val"), "nil")
+        borders.append(edge)
+    tblpr.append(borders)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), "0")
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    tblpr.append(margins)
+    style.element.append(tblpr)
+
+
 def _field(paragraph, instruction: str) -> None:
     """A Word field (PAGE, NUMPAGES) that Word and LibreOffice compute."""
     run = paragraph.add_run()
@@ -125,6 +193,10 @@ def build_reference_docx(code: str, lang: str, target: Path) -> Path:
         if name in [s.name for s in styles]:
             _set_font(styles[name])
     _set_font(styles["Normal"], BODY_SIZE)
+    # The language of the text, for Word's proofing and hyphenation.
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), LANGUAGE_TAGS.get(lang, lang))
+    styles["Normal"].element.get_or_add_rPr().append(language)
     for name in ("Body Text", "First Paragraph"):
         styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         styles[name].paragraph_format.space_after = Pt(8)
@@ -147,6 +219,17 @@ def build_reference_docx(code: str, lang: str, target: Path) -> Path:
             _paragraph_property(style, "w:shd", **{"w:val": "clear", "w:color": "auto", "w:fill": SHADED[name]})
         if name in BOXED and name.startswith("Case"):
             _borders(style)
+    for name in CAPITALS:
+        styles[name].font.all_caps = True
+    # Annex headings: a page of their own, and outline level 1 so that the TOC field lists them.
+    annex = styles["Annex Heading"]
+    annex.font.color.rgb = ACCENT
+    annex.paragraph_format.page_break_before = True
+    annex.paragraph_format.keep_with_next = True
+    _paragraph_property(annex, "w:outlineLvl", **{"w:val": "0"})
+    styles["Summary End"].paragraph_format.keep_with_next = False
+    _summary_rules(styles)
+    _title_block_table(styles)
     numbered = styles["Numbered Paragraph"].paragraph_format
     numbered.left_indent, numbered.first_line_indent = Cm(1.0), Cm(-1.0)
     numbered.tab_stops.add_tab_stop(Cm(1.0))
@@ -158,5 +241,15 @@ def build_reference_docx(code: str, lang: str, target: Path) -> Path:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(footer, "PAGE")
     doc.core_properties.language = lang
+    _order_paragraph_properties(doc.styles.element)
+    # Word fills the TOC field (and the page numbers) when it opens the document.
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    later = [child for child in doc.settings.element if child.tag in {qn(f"w:{tag}") for tag in SETTINGS_AFTER_UPDATE}]
+    if later:
+        later[0].addprevious(update)  # schema order, which Word enforces
+    else:
+        doc.settings.element.append(update)
     doc.save(target)
+    normalize_zip(target)  # reproducible bytes (see outputs.py)
     return target
