@@ -1,12 +1,14 @@
-"""Generated pages under mkdocs-static-i18n: the one place that knows how that plugin works.
+"""Living with mkdocs-static-i18n: the one place that knows how that plugin works.
 
-static-i18n rebuilds every File from the docs folder on disk, so a page generated in memory
-(`File.generated`) makes it fail. We add our pages after it has sorted the files of the language
-being built, with the destination it gives its own pages: `x/` for the default language,
-`fr/x/` for the others.
+Generated pages: static-i18n rebuilds every File from the docs folder on disk, so a page
+generated in memory (`File.generated`) makes it fail. We add our pages after it has sorted the
+files of the language being built, with the destination it gives its own pages: `x/` for the
+default language, `fr/x/` for the others.
 """
 
 from __future__ import annotations
+
+import re
 
 from mkdocs.structure.files import File, Files
 
@@ -25,3 +27,24 @@ def add_generated_page(files: Files, config, lang: str, default: str, rel: str, 
         dest = f"{stem}.html"
     page.dest_uri = dest if lang == default else f"{lang}/{dest}"
     files.append(page)
+
+
+_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
+def drop_alternate_links(output: str) -> str:
+    """Remove the `<link rel="alternate" hreflang>` tags of the page head.
+
+    static-i18n points them at the same page in the other language, while Material expects a
+    language's root there: it fetches `<href>/sitemap.xml` for each (`/fr/ai-ml/sitemap.xml`),
+    a 404 and a console error on every page. The language selector in the header keeps its
+    page-to-page links (they are separate `<a hreflang>` elements), so switching is unchanged.
+    """
+    return _ALTERNATE.sub("", output)
+
+
+def inside_language_build(config) -> bool:
+    """True while static-i18n builds one language of several: it runs a whole MkDocs build per
+    language and merges the search entries at the end of the outer build, so the site (and its
+    search index) is complete only when the outer `on_post_build` runs."""
+    return bool(getattr(config.plugins.get("i18n"), "building", False))

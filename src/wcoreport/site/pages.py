@@ -38,8 +38,9 @@ def casestudy_page(cid: str, ctx: Context, chapter_titles: dict[str, str]) -> st
         items = "".join(f'<li><a href="{html.escape(ctx.link(name))}">{html.escape(chapter_titles.get(name, name))}</a></li>'
                         for name in users)
         used = f'<h2 id="used-in">{USED_IN[ctx.lang]}</h2><ul class="wco-used-in">{items}</ul>'
-    return (f"---\ntitle: {json.dumps(study.title(ctx.lang), ensure_ascii=False)}\n---\n\n"
-            f"# {study.title(ctx.lang)}\n\n"
+    # The theme puts the title into the nav and <title> as HTML, unescaped: escape it here.
+    return (f"---\ntitle: {json.dumps(html.escape(study.title(ctx.lang)), ensure_ascii=False)}\n---\n\n"
+            f"# {html.escape(study.title(ctx.lang))}\n\n"  # a Member's plain text, never markup
             f'<table class="wco-casestudy-meta">{table}</table>\n\n'
             f'<div class="wco-casestudy-text">{body}</div>\n\n{used}\n')
 

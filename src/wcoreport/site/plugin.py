@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import posixpath
+import re
+import shutil
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -15,13 +19,21 @@ from ..markdown import citations as cites
 from ..markdown.preprocess import Context, Target, expand
 from ..pandoc import ToolError
 from ..project import Project, load_project
+from ..translations import State, Translation, project_translations
 from ..typography import apply_to_html
+from . import status
 from .config import ReportPluginConfig
-from .i18n_files import add_generated_page, current_language
+from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
 from .pages import casestudy_page
+from .search_split import point_search_at_language, split_search_index
 
 log = get_plugin_logger(__name__)
 CSS = "assets/wcoreport.css"
+JS = "assets/catalogue.js"
+STATUS_PAGE = "status.md"
+# Folder of the built DOCX and PDF, set by `build_report.py` when it builds the site with the
+# report: their download links are live only then (a plain `mkdocs build` shows them disabled).
+DOWNLOADS_ENV = "WCOREPORT_DOWNLOADS"
 
 
 def _fingerprint(root: Path) -> tuple:
@@ -46,6 +58,9 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self._key: tuple | None = None
         self.project: Project | None = None
         self.rendered: dict[str, cites.RenderedCitations] = {}
+        self.translations: dict[str, dict[str, Translation]] = {}
+        self.info: status.SourceInfo | None = None
+        self.reports: Path | None = None
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -56,6 +71,11 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             self._key = key
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
+        if JS not in [str(s) for s in config.extra_javascript]:
+            config.extra_javascript.append(JS)
+        self.info = status.source_info(root, self.project.docs_dir)
+        reports = os.environ.get(DOWNLOADS_ENV)
+        self.reports = Path(reports) if reports and Path(reports).is_dir() else None
         return config
 
     def _load(self, root: Path) -> None:
@@ -72,7 +92,10 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                 log.warning(str(problem))
         if errors:
             raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in errors))
+        if any(c.name == STATUS_PAGE for c in project.chapters):
+            raise PluginError(f"a chapter may not be called '{STATUS_PAGE}': the site generates that page")
         self.project = project
+        self.translations = project_translations(project)
         try:
             self.rendered = {lang: self._render_citations(lang) for lang in project.languages}
         except ToolError as exc:
@@ -96,16 +119,29 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def on_files(self, files: Files, config) -> Files:
         """Add our stylesheet and the generated pages (one per case study) of the language built."""
         project = self.project
-        css = resources.files("wcoreport.site").joinpath("assets/wcoreport.css").read_text("utf-8")
-        if files.get_file_from_path(CSS) is None:
-            files.append(File.generated(config, CSS, content=css))
+        for asset in (CSS, JS):
+            if files.get_file_from_path(asset) is None:
+                text = resources.files("wcoreport.site").joinpath(asset).read_text("utf-8")
+                files.append(File.generated(config, asset, content=text))
         lang = current_language(config, project.languages)
         titles = {c.name: c.texts[lang].title for c in project.chapters if lang in c.texts}
         for cid in project.casestudies:
             rel = f"{self.config.casestudies_dir}/{cid}.md"
             content = casestudy_page(cid, self._context(lang, rel, config), titles)
             add_generated_page(files, config, lang, project.languages[0], rel, content)
+        add_generated_page(files, config, lang, project.languages[0], STATUS_PAGE, self._status_page(lang, config))
         return files
+
+    def _status_page(self, lang: str, config) -> str:
+        rows = []
+        for chapter in self.project.chapters:
+            text = chapter.texts.get(lang)
+            if text is None:
+                continue
+            rows.append(status.StatusRow(chapter.name, text.title, text.meta.status, status.word_count(text.body),
+                                         self.info.last_change(text.path), self.translations[chapter.name]))
+        link = self._linker(STATUS_PAGE, config.use_directory_urls)
+        return status.status_page(lang, rows, link, self.project.languages)
 
     def _context(self, lang: str, page_rel: str, config) -> Context:
         return Context(self.project, lang, Target.SITE, type(self.project.problems)(self.project.root),
@@ -142,7 +178,73 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         return expand(markdown, Path(page.file.abs_src_path or page.file.src_uri), first_line, ctx)
 
     def on_page_content(self, html: str, page, config, files):
-        """French typography, by the same rule as the report."""
-        if page.file.src_uri.startswith("fr/"):
+        """Banners (draft, out-of-date translation), the review badge; French typography."""
+        lang, _, rel = page.file.src_uri.partition("/")
+        if self.project is not None and lang in self.project.languages:
+            html = self._banners(html, lang, rel, page.url, config)
+        if lang == "fr":  # by the same rule as the report
             return apply_to_html(html)
         return html
+
+    def _banners(self, html: str, lang: str, rel: str, url: str, config) -> str:
+        project = self.project
+        after_title = ""
+        chapter = next((c for c in project.chapters if c.name == rel and lang in c.texts), None)
+        if chapter is not None:
+            after_title += status.badge(chapter.texts[lang].meta.status, lang)
+            state = self.translations[chapter.name][lang]
+            if state.state is State.STALE:
+                source = self._page_url(state.source_lang, rel, config)
+                after_title += status.stale_banner(state, lang, _relative(url, source))
+        if after_title:
+            html = re.sub(r"</h1>", lambda m: m.group(0) + after_title, html, count=1)
+        downloads = []
+        for fmt in ("pdf", "docx"):
+            name = f"{project.metadata.output_name}-{lang}.{fmt}"
+            present = self.reports is not None and (self.reports / name).is_file()
+            downloads.append((fmt.upper(), _relative(url, f"downloads/{name}") if present else None))
+        status_url = _relative(url, self._page_url(lang, STATUS_PAGE, config))
+        return status.site_banner(self.info, lang, downloads, status_url, project.metadata.final) + html
+
+    def _page_url(self, lang: str, rel: str, config) -> str:
+        """The URL, from the site root, of a page given by its language and path in that folder."""
+        stem = rel[:-3]
+        if stem == "index" or stem.endswith("/index"):
+            path = stem[: -len("index")]
+        else:
+            path = stem + "/" if config.use_directory_urls else stem + ".html"
+        return path if lang == self.project.languages[0] else f"{lang}/{path}"
+
+    def on_post_page(self, output: str, page, config):
+        """Fix the page head: no language-root alternates (i18n_files.py); search in its language."""
+        output = drop_alternate_links(output)
+        lang = page.file.src_uri.partition("/")[0]
+        if self.project is not None and lang in self.project.languages[1:]:
+            return point_search_at_language(output, lang)
+        return output
+
+    @event_priority(-200)  # after mkdocs-static-i18n has built every language and the whole index
+    def on_post_build(self, config):
+        """Split the search index per language; copy the reports in for download."""
+        if self.project is None or inside_language_build(config):
+            return
+        started = time.perf_counter()
+        site = Path(config.site_dir)
+        counts = split_search_index(site, self.project.languages)
+        log.debug("search index split per language %s in %.3f s", counts, time.perf_counter() - started)
+        if self.reports is not None:
+            (site / "downloads").mkdir(exist_ok=True)
+            for lang in self.project.languages:
+                for fmt in ("pdf", "docx"):
+                    name = f"{self.project.metadata.output_name}-{lang}.{fmt}"
+                    if (self.reports / name).is_file():
+                        shutil.copy2(self.reports / name, site / "downloads" / name)
+
+
+def _relative(page_url: str, target: str) -> str:
+    """The link from a page (its URL from the site root) to another URL from the site root."""
+    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
+    rel = posixpath.relpath("/" + target, "/" + base)
+    if rel == ".":
+        return "./"
+    return rel + "/" if target.endswith("/") else rel

@@ -1,0 +1,92 @@
+"""The case-study catalogue (`{% casestudies %}`) on the site: a plain HTML table that reads
+without JavaScript, with the data a small script needs to filter and sort it client-side
+(`site/assets/catalogue.js`), and the counts by technology and by region.
+
+Each row carries its values as ids (`data-region="eur"`, `data-technologies="ai-ml cloud"`), so
+the script filters on ids while the cells show names in the page's language. The filter form is
+generated here too, with its labels translated, and stays `hidden` until the script runs.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..vocabulary import REGIONS, SOURCES
+
+if TYPE_CHECKING:
+    from .preprocess import Context
+
+TEXT = {
+    "en": {"all": "All", "filter": "Filter the case studies", "shown": "{shown} of {total} case studies shown",
+           "by_technology": "Case studies by technology", "by_region": "Case studies by region",
+           "count": "Case studies", "sort": "Sort by this column"},
+    "fr": {"all": "Toutes", "filter": "Filtrer les études de cas",
+           "shown": "{shown} études de cas affichées sur {total}",
+           "by_technology": "Études de cas par technologie", "by_region": "Études de cas par région",
+           "count": "Études de cas", "sort": "Trier selon cette colonne"},
+}
+
+
+def catalogue_html(ctx: "Context", labels: dict[str, str]) -> list[str]:
+    """The catalogue's lines of Markdown (raw HTML blocks, each on one line)."""
+    project = ctx.project
+    lang = ctx.lang
+    text = TEXT.get(lang, TEXT["en"])
+    esc = html.escape
+    studies = sorted(project.casestudies.items(), key=lambda kv: (kv[1].meta.year, kv[0]))
+    tech_name = {tid: t.names.get(lang, tid) for tid, t in project.technologies.items()}
+
+    rows = []
+    for cid, study in studies:
+        meta = study.meta
+        techs = [t for t in meta.technologies if t in tech_name]
+        href = ctx.link(f"casestudies/{cid}.md") if ctx.link else f"casestudies/{cid}/"
+        rows.append(
+            f'<tr data-region="{esc(meta.region)}" data-technologies="{esc(" ".join(techs))}" '
+            f'data-year="{meta.year}">'
+            f'<td><a href="{esc(href)}">{esc(study.title(lang))}</a></td>'
+            f"<td>{esc(study.member_name(lang))}</td>"
+            f"<td>{esc(REGIONS[meta.region][lang])}</td>"
+            f"<td>{esc(', '.join(tech_name[t] for t in techs))}</td>"
+            f"<td>{meta.year}</td>"
+            f"<td>{esc(SOURCES[meta.source][lang])}</td></tr>")
+    columns = [("casestudy", "text"), ("member", "text"), ("region", "text"), ("technologies", "text"),
+               ("year", "number"), ("source", "text")]
+    head = "".join(f'<th scope="col" data-sort="{kind}">{esc(labels[key])}</th>' for key, kind in columns)
+    # Classes go on a wrapper: Material styles (and makes scrollable) only tables without one.
+    table = (f'<div class="wco-catalogue" data-sort-label="{esc(text["sort"])}">'
+             f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+    tech_counts = Counter(t for _, s in studies for t in s.meta.technologies if t in tech_name)
+    region_counts = Counter(s.meta.region for _, s in studies)
+    years = sorted({s.meta.year for _, s in studies}, reverse=True)
+
+    def select(key: str, options: list[tuple[str, str]]) -> str:
+        opts = f'<option value="">{esc(text["all"])}</option>' + "".join(
+            f'<option value="{esc(value)}">{esc(name)}</option>' for value, name in options)
+        return (f'<label class="wco-filter">{esc(labels[key])} '
+                f'<select data-filter="{"technologies" if key == "technologies" else key}">{opts}</select></label>')
+
+    tech_options = sorted(((t, tech_name[t]) for t in tech_counts), key=lambda kv: kv[1].casefold())
+    region_options = sorted(((r, REGIONS[r][lang]) for r in region_counts), key=lambda kv: kv[1].casefold())
+    form = (f'<form class="wco-filters" aria-label="{esc(text["filter"])}" '
+            f'data-shown="{esc(text["shown"])}" hidden>'
+            + select("technologies", tech_options) + select("region", region_options)
+            + select("year", [(str(y), str(y)) for y in years])
+            + '<output class="wco-filter-count" aria-live="polite"></output></form>')
+
+    def counts_table(caption: str, key: str, items: list[tuple[str, str, int]]) -> str:
+        body = "".join(f'<tr data-{key}="{esc(value)}"><td>{esc(name)}</td><td class="wco-num">{n}</td></tr>'
+                       for value, name, n in items)
+        return (f'<div class="wco-counts"><table><caption>{esc(caption)}</caption><thead><tr>'
+                f'<th scope="col">{esc(labels[key if key != "technology" else "technologies"])}</th>'
+                f'<th scope="col">{esc(text["count"])}</th></tr></thead><tbody>{body}</tbody></table></div>')
+
+    by_tech = counts_table(text["by_technology"], "technology",
+                           sorted(((t, tech_name[t], n) for t, n in tech_counts.items()), key=lambda x: (-x[2], x[1])))
+    by_region = counts_table(text["by_region"], "region",
+                             sorted(((r, REGIONS[r][lang], n) for r, n in region_counts.items()),
+                                    key=lambda x: (-x[2], x[1])))
+    return ["", form, "", table, "", f'<div class="wco-counts-group">{by_tech}{by_region}</div>', ""]

@@ -1,0 +1,60 @@
+"""Search per language: one search index for each language, and each page pointed at its own.
+
+MkDocs' search plugin (with mkdocs-static-i18n) writes one `search/search_index.json` holding
+every language, and Material's search loads it from `<base>/search/search_index.json`, where
+`base` is the site root given in the page's `__config` JSON. So a French page's search returned
+English pages too. After the build we split that index: the default language's pages stay in
+`search/search_index.json`; the pages of language `xx` (all under `xx/`) go to
+`xx/search/search_index.json`, their locations made relative to `xx/`; and every page of `xx`
+gets `base` = its language folder, so Material loads that index and resolves its results there.
+
+`base` is otherwise used by Material only for the sitemap of instant navigation and for
+versioning (mike), neither of which this site enables.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from pathlib import Path
+
+INDEX = "search/search_index.json"
+_CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
+def split_search_index(site_dir: Path, languages: tuple[str, ...]) -> dict[str, int]:
+    """Rewrite the index as one per language; returns the number of entries of each."""
+    path = site_dir / INDEX
+    if not path.is_file():
+        return {}
+    index = json.loads(path.read_text("utf-8"))
+    default, others = languages[0], languages[1:]
+    docs: dict[str, list[dict]] = {lang: [] for lang in languages}
+    for doc in index.get("docs", []):
+        location = doc.get("location", "")
+        lang = next((o for o in others if location == o or location.startswith(f"{o}/")), default)
+        if lang != default:
+            doc = {**doc, "location": location[len(lang):].lstrip("/")}
+        docs[lang].append(doc)
+    counts = {}
+    for lang in languages:
+        config = {**index.get("config", {}), "lang": [lang]}  # lunr's stemmer of that language only
+        target = path if lang == default else site_dir / lang / INDEX
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"config": config, "docs": docs[lang]}, ensure_ascii=False,
+                                     separators=(",", ":")), "utf-8")
+        counts[lang] = len(docs[lang])
+    return counts
+
+
+def point_search_at_language(output: str, lang: str) -> str:
+    """Set the page's search base to its language folder (pages of non-default languages)."""
+    match = _CONFIG.search(output)
+    if not match:
+        return output
+    config = json.loads(match.group(2))
+    base = config.get("base") or "."
+    config["base"] = posixpath.join(base, lang) + "/"
+    data = json.dumps(config, ensure_ascii=False).replace("</", "<\\/")
+    return output[: match.start(2)] + data + output[match.end(2):]
