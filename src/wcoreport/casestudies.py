@@ -65,7 +65,9 @@ def load_casestudies(root: Path, languages: tuple[str, ...], technologies: dict[
             continue
         meta_path = sub / "casestudy.yml"
         if not ID_PATTERN.match(sub.name):
-            problems.error(sub, 0, f"case-study id '{sub.name}' must be lower-case letters, digits and '-'")
+            problems.error(sub, 0, f"case-study id '{sub.name}' (the folder name) must be lower-case ASCII "
+                                   "letters a-z, digits and '-', starting with a letter or digit: "
+                                   "it becomes a web address and an id in every output")
             continue
         if not meta_path.is_file():
             problems.error(meta_path, 0, "case-study metadata file is missing")
@@ -82,12 +84,19 @@ def load_casestudies(root: Path, languages: tuple[str, ...], technologies: dict[
             if tech not in technologies:
                 problems.error(meta_path, yd.line(("technologies", i)),
                                f"unknown technology '{tech}' (see technologies.yml)")
+        complete = True
         for key, values in (("title", meta.title), ("administration", meta.administration)):
             if values is None:
                 continue
             for lang in languages:
                 if not (values.get(lang) or "").strip():
                     problems.error(meta_path, yd.line((key,)), f"{key}: the text in '{lang}' is missing")
+                    complete = False
+            for lang in values:
+                if lang not in languages:
+                    problems.error(meta_path, yd.line((key, lang)), f"{key}: '{lang}' is not a language of the site")
+        if not complete:
+            continue  # it could not be shown in every language
         texts: dict[str, str] = {}
         for lang in languages:
             path = sub / f"{lang}.md"

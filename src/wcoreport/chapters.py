@@ -24,8 +24,10 @@ class ChapterMeta(Schema):
     title: str | None = None
     description: str | None = None
     hide: list[str] = []
-    # Translation tracking: which version of the other language's page this one translates.
+    # Translation tracking (see translations.py): the hash of the source-language page this one
+    # translates; `source_lang` marks a chapter written first in a language other than the default.
     translation_of: str | None = pydantic.Field(default=None, pattern=r"^[0-9a-f]{12}$")
+    source_lang: str | None = None
 
 
 @dataclass

@@ -4,23 +4,24 @@
     python build_report.py check      # list every problem, as path:line: message
     python build_report.py report     # DOCX and PDF only
     python build_report.py site       # the website only
+    python build_report.py translated docs/fr/x.md   # record that a translation is current
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .diagnostics import ContentError
+from .diagnostics import ContentError, Severity
 from .outputs import atomic_directory
 from .pandoc import ToolError
 
-COMMANDS = ("all", "check", "report", "site")
+COMMANDS = ("all", "check", "report", "site", "translated")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -31,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("command", nargs="?", default="all", choices=COMMANDS,
                         help="what to do (default: all = check, report, site)")
+    parser.add_argument("pages", nargs="*", type=Path,
+                        help="translated: the translated pages to mark as current (their translation_of)")
     parser.add_argument("--root", type=Path, default=Path.cwd(),
                         help="the report repository (default: the current folder)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/build)")
@@ -53,9 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        count = len(exc.problems)
-        print(f"build_report: {count} problem{'s' if count != 1 else ''} found; nothing was written.",
-              file=sys.stderr)
+        count = sum(1 for p in exc.problems if p.severity is Severity.ERROR or args.strict)
+        print(f"build_report: {count} {'problem' if args.strict else 'error'}{'s' if count != 1 else ''} found"
+              f"{' (--strict: warnings count)' if args.strict else ''}; nothing was written.", file=sys.stderr)
         return 1
     except ToolError as exc:
         print(f"build_report: error: {exc}", file=sys.stderr)
@@ -70,50 +73,84 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
 
     say(f"Checking the sources in {root}")
     project = load_project(root)
+    if args.command == "translated":
+        return _mark_translated(project, args.pages)
+    if args.pages:
+        raise ToolError(f"'{args.command}' takes no file names (only 'translated' does)")
+    if project.problems.errors or (args.strict and project.problems.items):
+        raise ContentError(project.problems.items)  # every problem, warnings too, printed once
     for problem in project.problems.items:
         print(problem, file=sys.stderr)
-    project.problems.raise_if_errors(args.strict)
     languages = tuple(args.lang) if args.lang else project.languages
     unknown = [lang for lang in languages if lang not in project.languages]
     if unknown:
         raise ToolError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
     if args.command == "check":
+        from .translations import drift_lines
+
+        drift = drift_lines(project)
+        for line in drift:
+            print(line, file=sys.stderr)
+        if drift:
+            print("build_report: once a translation is updated, record it: "
+                  "build_report.py translated docs/<lang>/<page>.md", file=sys.stderr)
         print(f"build_report: no errors in {len(project.chapters)} chapters, "
               f"{len(project.casestudies)} case studies.", file=sys.stderr)
         return 0
     outputs: list[Path] = []
-    if args.command in ("all", "report"):
-        from .report.build import build_reports
+    reports = out / "report"
+    with contextlib.ExitStack() as stack:
+        # Every output is made beside its place and moved in only when ALL are made: a failed
+        # or interrupted build leaves the previous outputs as they were (outputs.py).
+        staged = reports
+        if args.command in ("all", "report"):
+            from .report.build import build_reports
 
-        formats = tuple(args.format) if args.format else ("docx", "pdf")
-        built = build_reports(project, out / "report", languages, formats, say, args.strict)
-        outputs += [o.path for o in built]
-    if args.command in ("all", "site"):
-        say("Building the website (mkdocs build --strict)")
-        outputs.append(build_site(root, out / "site", out / "report"))
+            formats = tuple(args.format) if args.format else ("docx", "pdf")
+            staged = stack.enter_context(atomic_directory(reports, keep=True))
+            built = build_reports(project, staged, languages, formats, say, args.strict)
+            outputs += [reports / o.path.name for o in built]
+        if args.command in ("all", "site"):
+            say("Building the website (mkdocs build --strict)")
+            outputs.append(build_site(root, out / "site", staged))
     print(f"Built in {time.monotonic() - started:.1f} s:")
     for path in outputs:
         print(f"  {path}")
     return 0
 
 
+def _mark_translated(project, pages: list[Path]) -> int:
+    """The one command that writes to the sources, on request: one front-matter line a page."""
+    from .translations import MarkError, mark_current
+
+    if not pages:
+        raise ToolError("name the translated pages to mark as current, e.g. docs/fr/ai-ml.md")
+    for page in pages:
+        try:
+            digest, before = mark_current(project, page)
+        except MarkError as exc:
+            raise ToolError(str(exc)) from None
+        rel = project.problems.relative(page.resolve())
+        print(f"{rel}: translation_of: {digest} (was {before.state.value}; translates "
+              f"docs/{before.source_lang}/{before.chapter})")
+    return 0
+
+
 def build_site(root: Path, target: Path, reports: Path) -> Path:
-    """Run a strict MkDocs build into a fresh folder, copy the reports in for download, swap."""
+    """Run a strict MkDocs build into a fresh folder, with the reports for download, then swap."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    if reports.is_dir():  # the site plugin links and copies them (site/plugin.py, DOWNLOADS_ENV)
+        env["WCOREPORT_DOWNLOADS"] = str(reports)
     with atomic_directory(target) as tmp:
         proc = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
              "-d", str(tmp)],
-            cwd=root, capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            cwd=root, capture_output=True, text=True, env=env,
         )
         if proc.returncode != 0:
             lines = [ln for ln in (proc.stderr + proc.stdout).splitlines()
                      if ln.strip() and "Traceback" not in ln]
             raise ToolError("the site build failed:\n" + "\n".join(lines[-30:]))
-        if reports.is_dir():
-            downloads = tmp / "downloads"
-            downloads.mkdir(exist_ok=True)
-            for path in sorted(reports.glob("*.docx")) + sorted(reports.glob("*.pdf")):
-                shutil.copy2(path, downloads / path.name)
     return target / "index.html"
 
 

@@ -7,6 +7,7 @@ mistake, so that one run lists everything that is wrong, sorted, as `path:line: 
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,11 +46,19 @@ class Problems:
         self._items: set[Problem] = set()
 
     def relative(self, path: Path | str) -> str:
-        path = Path(path)
+        """The path as the editor sees it in the repository (a symlink is not followed)."""
+        path = Path(os.path.abspath(path))
+        for root in (Path(os.path.abspath(self.root)), self.root.resolve()):
+            if path.is_relative_to(root):
+                return path.relative_to(root).as_posix()
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+    def inside(self, path: Path | str) -> bool:
+        """Whether the file really is in the repository, once symlinks are followed."""
+        return Path(path).resolve().is_relative_to(self.root.resolve())
 
     def error(self, path: Path | str, line: int, message: str) -> None:
         self._items.add(Problem(self.relative(path), line, message, Severity.ERROR))

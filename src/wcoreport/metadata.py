@@ -13,6 +13,19 @@ from .yamlfile import Schema, load_yaml_file, validate
 Localized = dict[str, str]
 
 
+class Meeting(Schema):
+    """The dates of the sessions the document is for (shown under the sessions)."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @pydantic.model_validator(mode="after")
+    def _ordered(self) -> "Meeting":
+        if self.end < self.start:
+            raise ValueError("the meeting ends before it starts")
+        return self
+
+
 class Summary(Schema):
     purpose: Localized
     action: Localized
@@ -24,11 +37,13 @@ class Metadata(Schema):
     code: Localized  # one document code per language (E and F variants)
     committee: Localized
     sessions: list[pydantic.PositiveInt] = pydantic.Field(min_length=1, max_length=2)
+    meeting: Meeting | None = None
     place: Localized
     date: datetime.date
     agenda_item: str
     summary: Summary
     final: bool = False  # until true, every output carries a draft notice
+    toc: bool = True  # a table of contents after the summary (short papers go without)
     output_name: str = pydantic.Field(default="report", pattern=r"^[A-Za-z0-9._-]+$")
 
     def localized_fields(self) -> dict[str, Localized]:

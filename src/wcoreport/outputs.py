@@ -6,17 +6,36 @@ Each output is written beside its final place, then moved in with one atomic ren
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Iterator
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Remove what an interrupted build left beside `target` (the outputs are never touched).
+
+    If a build was killed between the two renames of `atomic_directory`, the previous folder
+    is still complete under its `.old` name: it is put back."""
+    old = target.parent / f".{target.name}.old"
+    if old.is_dir() and not target.exists():
+        os.replace(old, target)
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def atomic_write(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target` at once."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
@@ -29,18 +48,44 @@ def atomic_write(target: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a fresh folder beside `target`; on success it takes the place of `target`."""
+def atomic_directory(target: Path, keep: bool = False) -> Iterator[Path]:
+    """Yield a fresh folder beside `target`; on success it takes the place of `target`.
+
+    With `keep`, the folder starts as a copy of `target`'s files, so that a build of some of
+    the outputs (one language, one format) keeps the others."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(target)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     old = target.parent / f".{target.name}.old"
     try:
+        if keep and target.is_dir():
+            shutil.copytree(target, tmp, symlinks=True, dirs_exist_ok=True)
         yield tmp
         os.chmod(tmp, 0o755)
-        shutil.rmtree(old, ignore_errors=True)
         if target.exists():
             os.replace(target, old)
-        os.replace(tmp, target)
+        os.replace(tmp, target)  # a kill between the two renames is repaired by the next build
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+# 1980-01-01, the earliest time a ZIP entry can carry.
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def normalize_zip(path: Path) -> None:
+    """Rewrite a ZIP file (a DOCX) with fixed entry times, so equal content gives equal bytes.
+
+    python-docx stamps each entry with the time of saving, and pandoc keeps the times of the
+    entries it copies from the reference document: without this, two builds always differ.
+    """
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with atomic_write(path) as tmp:
+        with zipfile.ZipFile(tmp, "w") as target:
+            for info, data in entries:
+                fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_EPOCH)
+                fixed.compress_type = zipfile.ZIP_DEFLATED
+                fixed.external_attr = 0o644 << 16
+                target.writestr(fixed, data)

@@ -61,12 +61,14 @@ def load_project(root: Path | str) -> Project:
     casestudies = load_casestudies(root, languages, technologies, problems)
     bibliography = load_bibliography(root / "references.bib", problems)
     chapters = load_chapters(layout, problems)
-    if metadata is None:
-        raise_early(problems)
-    project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography, problems)
+    # Without valid metadata nothing can be built, but the pages are still checked, so that one
+    # run lists every problem.
+    project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography, problems)  # type: ignore[arg-type]
     from .checks import check_project  # the checks expand every page: they need the project
 
     check_project(project)
+    if metadata is None:
+        raise_early(problems)
     return project
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,9 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
+TECHNOLOGY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
 @dataclass(frozen=True)
 class Technology:
     id: str
@@ -51,8 +55,10 @@ def load_technologies(path: Path, languages: tuple[str, ...], problems: Problems
     technologies: dict[str, Technology] = {}
     for tech_id, names in yd.data.items():
         line = yd.line((tech_id,))
-        if not isinstance(tech_id, str) or not tech_id.replace("-", "").isalnum():
-            problems.error(path, line, f"technology id '{tech_id}' must be letters, digits and '-'")
+        if not isinstance(tech_id, str) or not TECHNOLOGY_ID.match(tech_id):
+            # Ids are written in case studies and become filter values of the site's catalogue.
+            problems.error(path, line, f"technology id '{tech_id}' must be lower-case ASCII letters a-z, "
+                                       "digits and '-', starting with a letter or digit")
             continue
         if not isinstance(names, dict):
             problems.error(path, line, f"technology '{tech_id}': expected its name in each language")

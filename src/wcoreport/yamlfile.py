@@ -55,10 +55,17 @@ _Loader.add_multi_constructor("!", _unknown_tag)
 _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
 
 
-def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], problems, path, offset) -> Any:
+def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], problems, path, offset,
+           built: dict[int, Any] | None = None) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)
+    built = {} if built is None else built
+    if id(node) in built:
+        # An alias (*name) of a list or mapping seen before: the same object, as PyYAML does.
+        # Building it again would make a "billion laughs" file take forever.
+        return built[id(node)]
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
+        built[id(node)] = out
         for key_node, value_node in node.value:
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, (list, dict)):
@@ -67,16 +74,22 @@ def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], pr
             if key in out:
                 problems.error(path, key_node.start_mark.line + 1 + offset, f"duplicate key '{key}'")
             lines[loc + (key,)] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, loader, loc + (key,), lines, problems, path, offset)
+            out[key] = _build(value_node, loader, loc + (key,), lines, problems, path, offset, built)
             # An error about a value names the line of its key, where editors look.
             lines[loc + (key,)] = key_node.start_mark.line + 1
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [
-            _build(item, loader, loc + (i,), lines, problems, path, offset)
-            for i, item in enumerate(node.value)
-        ]
-    return loader.construct_object(node, deep=True)
+        items: list[Any] = []
+        built[id(node)] = items
+        items.extend(_build(item, loader, loc + (i,), lines, problems, path, offset, built)
+                     for i, item in enumerate(node.value))
+        return items
+    try:
+        return loader.construct_object(node, deep=True)
+    except ValueError:
+        # A value YAML recognises but cannot build, e.g. the date 2026-13-45: keep its text and
+        # let the schema say what is expected there.
+        return node.value
 
 
 def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> YamlData | None:
@@ -90,7 +103,14 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 0) + line_offset
-        problems.error(path, line, f"YAML syntax: {exc.problem or exc.context}")
+        message = f"YAML syntax: {exc.problem or exc.context}"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            # e.g. an unclosed [list]: the parser notices on a later line; name where it began.
+            message += f" ({exc.context} started at line {exc.context_mark.line + 1 + line_offset})"
+        source_lines = text.split("\n")
+        if mark and mark.line < len(source_lines) and source_lines[mark.line].startswith("\t"):
+            message += " (a tab is used for indentation: YAML allows only spaces)"
+        problems.error(path, line, message)
         return None
     except yaml.YAMLError as exc:
         problems.error(path, line_offset + 1, f"YAML syntax: {exc}")
@@ -108,7 +128,13 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
-    """Read a UTF-8 source file; a BOM and CRLF line ends are accepted and normalised."""
+    """Read a UTF-8 source file; a BOM and CRLF line ends are accepted and normalised.
+
+    A file that is a symlink to somewhere outside the repository is refused: a source must
+    never pull another file of the machine into a public output."""
+    if not problems.inside(path):
+        problems.error(path, 0, "the file is a link to a place outside the project: refused")
+        return None
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -120,7 +146,18 @@ def read_text(path: Path, problems: Problems) -> str | None:
         line = raw[: exc.start].count(b"\n") + 1
         problems.error(path, line, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for found in _CONTROL.finditer(text):
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - text.rfind("\n", 0, found.start())
+        problems.error(path, line, f"invisible control character U+{ord(found.group()):04X} at column {column} "
+                                   "(pasted from another program?): remove it")
+    return text
+
+
+# Characters no output can hold (XML forbids most; Typst has no glyph): C0 and C1 controls
+# other than tab and line ends, DEL, and the non-characters U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def load_yaml_file(path: Path, problems: Problems) -> YamlData | None:
@@ -162,7 +199,8 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> MarkdownSou
 def validate(model: type[M], yd: YamlData, path: Path, problems: Problems) -> M | None:
     """Validate data against a declared schema; each error names its line."""
     try:
-        return model.model_validate(yd.data)
+        # An empty file is an empty mapping: the schema then names each missing key.
+        return model.model_validate({} if yd.data is None else yd.data)
     except pydantic.ValidationError as exc:
         for err in exc.errors():
             loc = tuple(err["loc"])

@@ -6,8 +6,10 @@ Directives (one line each, `{% name argument %}`):
   `{% bibliography %}`   the list of references
   `{% include FILE %}`   another Markdown file of the same language folder
 Plus admonitions (`!!! note "Title"`) and pandoc citations (`[@key]`), which only one of the two
-targets understands natively. Every rule is written once, here; `Target` says which dialect to
-produce. Problems are reported with the file and line where the editor wrote the construct.
+targets understands natively; lettered lists (`a) text`) and numbered figures and tables with
+their cross-references (`{#fig:id}`, `Table: ... {#tbl:id}`, `@fig:id`, see xrefs.py).
+Every rule is written once, here; `Target` says which dialect to produce. Problems are
+reported with the file and line where the editor wrote the construct.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from ..diagnostics import Problems
 from ..vocabulary import REGIONS, SOURCES
 from ..yamlfile import read_text
 from . import citations as cites
+from . import xrefs
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -52,6 +55,11 @@ ADMONITION = re.compile(r'^(?P<indent> *)!!!\s+(?P<type>[\w-]+)(?:\s+"(?P<title>
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 CODE_SPAN = re.compile(r"(`+)(?:.+?)\1", re.S)
 ADMONITION_TYPES = {"note", "tip", "info", "warning"}
+# An image without a text alternative (refused: PDF/UA and the site's readers need one).
+NO_ALT_TEXT = re.compile(r"!\[\s*\]\(")
+# A lettered list item, "a) text", as in WCO documents. pandoc reads these lists natively
+# (fancy_lists); Python-Markdown does not, so the site gets them as an HTML list.
+LETTERED = re.compile(r"^(?P<letter>[a-z])\)[ \t]+(?P<text>\S.*)$")
 SAFE_TAGS = {"p", "em", "strong", "a", "ul", "ol", "li", "table", "thead", "tbody", "tr", "th", "td",
              "blockquote", "code", "pre", "br", "span", "sup", "sub", "h3", "h4", "div", "abbr", "hr"}
 
@@ -87,6 +95,7 @@ def expand(text: str, path: Path, first_line: int, ctx: Context) -> str:
 def _expand_lines(lines: list[str], path: Path, first_line: int, ctx: Context) -> list[str]:
     out: list[str] = []
     fence: str | None = None
+    fence_line = 0
     i = 0
     while i < len(lines):
         line, lineno = lines[i], first_line + i
@@ -97,7 +106,7 @@ def _expand_lines(lines: list[str], path: Path, first_line: int, ctx: Context) -
             i += 1
             continue
         if m := FENCE.match(line):
-            fence = m.group(1)
+            fence, fence_line = m.group(1), lineno
             out.append(line)
             i += 1
             continue
@@ -120,11 +129,48 @@ def _expand_lines(lines: list[str], path: Path, first_line: int, ctx: Context) -
             out.extend(_admonition(m, body, path, lineno, ctx))
             i = end
             continue
+        if (ctx.target is Target.SITE and (m := LETTERED.match(line)) and m.group("letter") == "a"
+                and (i == 0 or not lines[i - 1].strip())):
+            end, items = _lettered_list(lines, i, path, first_line, ctx)
+            out.extend(items)
+            i = end
+            continue
+        if m := xrefs.FIGURE.match(line):
+            out.extend(_figure(m, path, lineno, ctx))
+            i += 1
+            continue
+        if m := xrefs.TABLE_CAPTION.match(line):
+            out.extend(_table_caption(m, path, lineno, ctx))
+            i += 1
+            continue
         out.append(_inline(line, path, lineno, ctx))
         i += 1
     if fence:
-        ctx.problems.error(path, first_line + len(lines) - 1, f"code block opened with {fence} is not closed")
+        # Reported where it was opened: the end of the file is not where the editor has to look.
+        ctx.problems.error(path, fence_line, f"code block opened with {fence} is not closed")
     return out
+
+
+def _lettered_list(lines: list[str], start: int, path: Path, first_line: int, ctx: Context
+                   ) -> tuple[int, list[str]]:
+    """Site: the lettered list "a) ... b) ..." starting at `start`, as an HTML list whose items
+    Python-Markdown still reads as Markdown (md_in_html). Returns the index after the list."""
+    items: list[list[str]] = []
+    i = start
+    while i < len(lines):
+        m = LETTERED.match(lines[i])
+        if m and m.group("letter") == chr(ord("a") + len(items)):
+            items.append([_inline(m.group("text"), path, first_line + i, ctx)])
+        elif lines[i].strip() and not LETTERED.match(lines[i]):
+            items[-1].append(_inline(lines[i].strip(), path, first_line + i, ctx))  # continuation
+        elif not lines[i].strip() and i + 1 < len(lines) and (n := LETTERED.match(lines[i + 1])) \
+                and n.group("letter") == chr(ord("a") + len(items)):
+            pass  # a blank line between two items
+        else:
+            break
+        i += 1
+    html_items = [f'<li markdown="span">{" ".join(item)}</li>' for item in items]
+    return i, ["", '<ol class="wco-lettered" type="a" markdown>', *html_items, "</ol>", ""]
 
 
 def _indent(line: str) -> int:
@@ -135,9 +181,83 @@ def _mask_code(line: str) -> str:
     return CODE_SPAN.sub(lambda m: "\0" * len(m.group(0)), line)
 
 
-def _inline(line: str, path: Path, lineno: int, ctx: Context) -> str:
-    """Citations in a line of text: checked for both targets, formatted for the site."""
+def _numbered(ident: str, path: Path, lineno: int, ctx: Context) -> xrefs.Numbered | None:
+    """The number of the figure or table `ident` defined at path:lineno (None: not in the report)."""
+    index = xrefs.xref_index(ctx.project, ctx.lang)
+    item = index.items.get(ident)
+    if item is not None and (item.path.resolve(), item.line) != (path.resolve(), lineno):
+        if any(dup[1].resolve() == path.resolve() and dup[2] == lineno for dup in index.duplicates):
+            ctx.problems.error(path, lineno, f"the id '{ident}' is already used at "
+                               f"{ctx.problems.relative(item.path)}:{item.line}")
+        return None
+    return item
+
+
+def _caption_text(item: xrefs.Numbered | None, caption: str, ctx: Context) -> str:
+    if item is None:
+        return caption
+    # French spacing (typography.py) makes the space before the colon a no-break one.
+    return f"{item.label(ctx.lang)}{' :' if ctx.lang == 'fr' else ':'} {caption}"
+
+
+def _figure(m: re.Match, path: Path, lineno: int, ctx: Context) -> list[str]:
+    """A figure with an id: its caption numbered ("Figure 3: ..."), for the target."""
+    item = _numbered(m.group("id"), path, lineno, ctx)
+    caption = _inline(_caption_text(item, m.group("caption"), ctx), path, lineno, ctx)
+    title = m.group("title") or ""
+    if ctx.target is Target.PANDOC:
+        attrs = f"{m.group('before')}#{m.group('id')}{m.group('after')}".strip()
+        return [f"{m.group('indent')}![{caption}]({m.group('src')}{title}){{{attrs}}}"]
+    alt = html.escape(re.sub(r"[*_`\[\]]", "", m.group("caption")), quote=True)
+    return ["", f'<figure class="wco-figure" id="{m.group("id")}" markdown>', "",
+            f"![{alt}]({m.group('src')}{title})", "",
+            f'<figcaption markdown="span">{caption}</figcaption>', "</figure>", ""]
+
+
+def _table_caption(m: re.Match, path: Path, lineno: int, ctx: Context) -> list[str]:
+    """A table's caption ("Table: ... {#tbl:id}"), numbered when it has an id."""
+    ident = m.group("id")
+    item = _numbered(ident, path, lineno, ctx) if ident else None
+    caption = _inline(_caption_text(item, m.group("caption"), ctx), path, lineno, ctx)
+    if ctx.target is Target.PANDOC:
+        return [f"Table: {caption}" + (f" {{#{ident}}}" if ident else "")]
+    id_attr = f' id="{ident}"' if ident else ""
+    return [f'<p class="wco-caption"{id_attr} markdown="span">{caption}</p>']
+
+
+def _references(line: str, path: Path, lineno: int, ctx: Context) -> str:
+    """@fig:id and @tbl:id: "Figure 3" / « Tableau 2 », linked to the figure or table."""
+    index = xrefs.xref_index(ctx.project, ctx.lang)
     masked = _mask_code(line)
+    pieces, last = [], 0
+    for m in xrefs.REFERENCE.finditer(masked):
+        ident = m.group("id")
+        item = index.items.get(ident)
+        pieces.append(line[last:m.start()])
+        last = m.end()
+        if item is None:
+            ctx.problems.error(path, lineno, f"unknown cross-reference '@{ident}' (no figure or table "
+                               f"{{#{ident}}} in the report's chapters)")
+            pieces.append(ident)
+            continue
+        if ctx.target is Target.PANDOC:
+            target = f"#{ident}"
+        else:
+            here = posixpath.dirname(ctx.page) or "."
+            target = f"#{ident}" if item.page == ctx.page else f"{posixpath.relpath(item.page, here)}#{ident}"
+        pieces.append(f"[{item.label(ctx.lang)}]({target})")
+    pieces.append(line[last:])
+    return "".join(pieces)
+
+
+def _inline(line: str, path: Path, lineno: int, ctx: Context) -> str:
+    """Citations in a line of text: checked for both targets, formatted for the site. Before them,
+    cross-references to figures and tables (their syntax, @fig:id, looks like a citation)."""
+    if "@fig:" in line or "@tbl:" in line:
+        line = _references(line, path, lineno, ctx)
+    masked = _mask_code(line)
+    if NO_ALT_TEXT.search(masked):  # the PDF (PDF/UA) and the site's readers need it
+        ctx.problems.error(path, lineno, "an image needs a text alternative: ![what it shows](file)")
     found = cites.find_citations(masked)
     if not found:
         return line
@@ -164,11 +284,13 @@ def _admonition(m: re.Match, body: list[str], path: Path, lineno: int, ctx: Cont
         ctx.problems.error(path, lineno, "the admonition has no text: indent its text by 4 spaces")
     inner = _expand_lines(body, path, lineno + 1, ctx)
     if ctx.target is Target.SITE:
+        if title:  # citations in the title: their text, as plain text (the title is one line)
+            title = re.sub(r"<[^>]*>", "", _inline(title, path, lineno, ctx))
         head = f'{m.group("indent")}!!! {kind}' + (f' "{title}"' if title is not None else "")
         return [head] + [(m.group("indent") + "    " + ln) if ln.strip() else "" for ln in inner]
     out = [f"::::: {{.admonition .{kind}}}"]
     if title:
-        out += [f"::: {{.admonition-title}}", _inline(title, path, lineno, ctx), ":::", ""]
+        out += ["::: {.admonition-title}", _inline(title, path, lineno, ctx), ":::", ""]
     return out + inner + [":::::", ""]
 
 
@@ -205,7 +327,10 @@ def _casestudy(args: list[str], path: Path, lineno: int, ctx: Context) -> list[s
         return []
     study = ctx.project.casestudies.get(cid)
     if study is None:
-        ctx.problems.error(path, lineno, f"unknown case study '{cid}' (no folder casestudies/{cid}/)")
+        if (ctx.project.root / "casestudies" / cid / "casestudy.yml").is_file():
+            ctx.problems.error(path, lineno, f"case study '{cid}' cannot be shown: its files have errors")
+        else:
+            ctx.problems.error(path, lineno, f"unknown case study '{cid}' (no folder casestudies/{cid}/)")
         return []
     ctx.used_casestudies.add(cid)
     return casestudy_box(cid, ctx)
@@ -232,6 +357,15 @@ def sanitize(fragment: str) -> str:
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener")
 
 
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#$@^~|=])")
+
+
+def plain_text(text: str) -> str:
+    """A Member's one-line value (a title, an administration) as literal text for pandoc: no
+    character of it may start markup, raw code (`x`{=typst}) or a citation."""
+    return _MARKUP.sub(r"\\\1", " ".join(text.split()))
+
+
 def casestudy_box(cid: str, ctx: Context) -> list[str]:
     study = ctx.project.casestudies[cid]
     labels = LABELS[ctx.lang]
@@ -254,6 +388,7 @@ def casestudy_box(cid: str, ctx: Context) -> list[str]:
         return ["", "\n".join(ln for ln in box.split("\n") if ln.strip()), ""]
     # pandoc: raw HTML from Members is dropped, its text kept.
     body = nh3.clean(body, tags=set()) if "<" in body else body
+    title, member = plain_text(title), plain_text(member)
     return ["", f":::::: {{.casestudy #casestudy-{cid}}}",
             "::: {.casestudy-title}", f"{labels['casestudy']}\u00a0: {title}" if ctx.lang == "fr"
             else f"{labels['casestudy']}: {title}", ":::", "",
@@ -265,15 +400,15 @@ def _casestudies(args: list[str], path: Path, lineno: int, ctx: Context) -> list
     if not _no_args("casestudies", args, path, lineno, ctx):
         return []
     labels = LABELS[ctx.lang]
+    if ctx.target is Target.SITE:  # an HTML table the site's script can filter and sort
+        from .catalogue import catalogue_html
+
+        return catalogue_html(ctx, labels)
     rows = [f"| {labels['casestudy']} | {labels['member']} | {labels['region']} | "
             f"{labels['technologies']} | {labels['year']} | {labels['source']} |",
             "|---|---|---|---|---|---|"]
     for cid, study in sorted(ctx.project.casestudies.items(), key=lambda kv: (kv[1].meta.year, kv[0])):
-        title = study.title(ctx.lang).replace("|", "\\|")
-        if ctx.target is Target.SITE:
-            # A Markdown link to the generated page's source: MkDocs resolves and checks it.
-            target = posixpath.relpath(f"casestudies/{cid}.md", posixpath.dirname(ctx.page) or ".")
-            title = f"[{title}]({target})"
+        title = plain_text(study.title(ctx.lang))
         techs = ", ".join(ctx.project.technologies[t].names[ctx.lang]
                           for t in study.meta.technologies if t in ctx.project.technologies)
         region = REGIONS[study.meta.region][ctx.lang]

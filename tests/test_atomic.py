@@ -1,0 +1,142 @@
+"""Nothing lost: a failed, broken or killed build leaves the previous outputs exactly as they were.
+
+Each test starts from the outputs of a good build, changes the sources (so that new outputs
+would differ from the old ones), then breaks the build in one way, and compares every output
+file byte for byte with what was there before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_SCRIPT, copy_repo, run_build
+
+
+def outputs(folder: Path) -> dict[str, str]:
+    """The outputs a reader sees (hidden scratch files of an interrupted build excluded)."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)}
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.rglob(".*"))
+
+
+@pytest.fixture
+def previous(built: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
+    """A repository copy whose sources changed since its outputs (a copy of a good build) were made."""
+    root = copy_repo(tmp_path / "repo")
+    drones = root / "docs" / "en" / "drones.md"
+    drones.write_text(drones.read_text("utf-8") + "\nA sentence added after the last build.\n", "utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    return root, out, outputs(out)
+
+
+@pytest.mark.parametrize("trigger, delay", [
+    ("assembling the chapters", 0.0),
+    ("writing PDF", 0.0),
+    ("Building the website", 0.0),
+    ("Building the website", 1.0),
+])
+def test_killed_build_leaves_previous_outputs(previous, trigger: str, delay: float):
+    root, out, before = previous
+    proc = subprocess.Popen([sys.executable, str(BUILD_SCRIPT), "all", "--root", str(root), "--out", str(out)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    seen = []
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if trigger in line:
+                time.sleep(delay)
+                os.killpg(proc.pid, signal.SIGKILL)  # the build and its children, as a power cut would
+                break
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    assert any(trigger in line for line in seen), "".join(seen)
+    assert proc.returncode == -signal.SIGKILL
+    assert outputs(out) == before
+
+    # The next build repairs everything: new outputs in, scratch files gone.
+    done = run_build("all", "--root", str(root), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    after = outputs(out)
+    assert after.keys() == before.keys()
+    assert after != before
+    assert leftovers(out) == []
+
+
+def test_typst_failure_is_a_clean_error_and_changes_nothing(previous):
+    root, out, before = previous
+    drones = root / "docs" / "en" / "drones.md"
+    drones.write_text(drones.read_text("utf-8") + '\n```{=typst}\n#panic("a deliberate failure")\n```\n', "utf-8")
+    proc = run_build("all", "--root", str(root), "--out", str(out))
+    assert proc.returncode == 2
+    assert "build_report: error: Typst failed for 'en'" in proc.stderr
+    assert "a deliberate failure" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert outputs(out) == before  # not even the DOCX, made before the PDF failed
+    assert leftovers(out) == []
+
+
+def test_image_the_tools_cannot_read_is_a_clean_error(previous):
+    root, out, before = previous
+    drones = root / "docs" / "en" / "drones.md"
+    drones.write_text(drones.read_text("utf-8") + "\n![A drone](drone.png)\n", "utf-8")
+    (drones.parent / "drone.png").write_bytes(b"this is not a PNG image")
+    proc = run_build("all", "--root", str(root), "--out", str(out))
+    assert proc.returncode == 2
+    assert "build_report: error:" in proc.stderr and "drone.png" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert outputs(out) == before
+
+
+def test_missing_pandoc_is_a_clean_error(previous):
+    root, out, before = previous
+    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "all", "--root", str(root), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYPANDOC_PANDOC": str(root / "no-such-pandoc")})
+    assert proc.returncode == 2
+    assert "build_report: error: pandoc is not available" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert outputs(out) == before
+
+
+def test_missing_typst_is_a_clean_error(previous, tmp_path: Path):
+    root, out, before = previous
+    fake = tmp_path / "no-typst"
+    fake.mkdir()
+    (fake / "typst.py").write_text("raise ImportError('No module named typst')\n", "utf-8")
+    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "report", "--root", str(root), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(fake)})
+    assert proc.returncode == 2
+    assert "build_report: error: the Typst engine is not installed" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert outputs(out) == before
+
+
+def test_failed_site_build_keeps_the_previous_reports(previous):
+    """The reports are moved in only once the site is built too: one build, one set of outputs."""
+    root, out, before = previous
+    mkdocs = root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text("utf-8").replace("theme:\n  name: material", "theme:\n  name: no-such-theme"),
+                      "utf-8")
+    proc = run_build("all", "--root", str(root), "--out", str(out))
+    assert proc.returncode == 2, proc.stderr
+    assert "the site build failed" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert outputs(out) == before
