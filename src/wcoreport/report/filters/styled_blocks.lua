@@ -175,7 +175,13 @@ function Div(div)
   elseif FORMAT:match('typst') then
     local args = ''
     if class == 'numbered-paragraph' then
-      args = '(' .. typst_string(div.attributes.number) .. ')'
+      -- Inline call inside the paragraph itself: the number and the text stay one paragraph
+      -- (a block call would carry a paragraph break and split them in the tagged PDF).
+      local para = div.content[1]
+      para.content:insert(1, pandoc.RawInline('typst',
+        '#' .. style.typst .. '(' .. typst_string(div.attributes.number) .. ')['))
+      para.content:insert(pandoc.RawInline('typst', ']'))
+      return para
     elseif class == 'admonition' then
       args = '(kind: ' .. typst_string(div.classes[2] or 'note') .. ')'
     end
