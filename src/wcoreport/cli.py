@@ -12,13 +12,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .diagnostics import ContentError, Severity
-from .outputs import atomic_directory
+from .outputs import DOWNLOADS_ENV, atomic_directory
 from .pandoc import ToolError
 
 COMMANDS = ("all", "check", "report", "site", "translated")
@@ -49,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     root = args.root.resolve()
     out = (args.out or root / "build").resolve()
-    say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    # One write a message: lines from the two language threads never run into each other.
+    say = (lambda msg: None) if args.quiet else (lambda msg: sys.stderr.write(msg + "\n"))
     started = time.monotonic()
     try:
         return _run(args, root, out, say, started)
@@ -99,20 +102,34 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         return 0
     outputs: list[Path] = []
     reports = out / "report"
-    with contextlib.ExitStack() as stack:
+    build_report_files = args.command in ("all", "report")
+    formats = tuple(args.format) if args.format else ("docx", "pdf")
+    if build_report_files:
+        from .report.build import output_path
+
+        downloads = [output_path(project, reports, lang, fmt).name for lang in languages for fmt in formats]
+    else:  # the site alone offers the reports of the last build, if any
+        downloads = sorted(p.name for p in reports.glob("*") if p.suffix in (".docx", ".pdf"))
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=1) as pool:
         # Every output is made beside its place and moved in only when ALL are made: a failed
         # or interrupted build leaves the previous outputs as they were (outputs.py).
-        staged = reports
-        if args.command in ("all", "report"):
+        staged_reports = reports
+        site_job = None
+        if args.command in ("all", "site"):
+            # The site does not need the reports, only their names: it builds alongside them.
+            staged_site = stack.enter_context(atomic_directory(out / "site"))
+            say("Building the website (mkdocs build --strict)")
+            site_job = pool.submit(build_site, root, staged_site, downloads)
+        if build_report_files:
             from .report.build import build_reports
 
-            formats = tuple(args.format) if args.format else ("docx", "pdf")
-            staged = stack.enter_context(atomic_directory(reports, keep=True))
-            built = build_reports(project, staged, languages, formats, say, args.strict)
+            staged_reports = stack.enter_context(atomic_directory(reports, keep=True))
+            built = build_reports(project, staged_reports, languages, formats, say, args.strict)
             outputs += [reports / o.path.name for o in built]
-        if args.command in ("all", "site"):
-            say("Building the website (mkdocs build --strict)")
-            outputs.append(build_site(root, out / "site", staged))
+        if site_job is not None:
+            site_job.result()
+            copy_downloads(staged_reports, staged_site / "downloads", downloads)
+            outputs.append(out / "site" / "index.html")
     print(f"Built in {time.monotonic() - started:.1f} s:")
     for path in outputs:
         print(f"  {path}")
@@ -136,22 +153,26 @@ def _mark_translated(project, pages: list[Path]) -> int:
     return 0
 
 
-def build_site(root: Path, target: Path, reports: Path) -> Path:
-    """Run a strict MkDocs build into a fresh folder, with the reports for download, then swap."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    if reports.is_dir():  # the site plugin links and copies them (site/plugin.py, DOWNLOADS_ENV)
-        env["WCOREPORT_DOWNLOADS"] = str(reports)
-    with atomic_directory(target) as tmp:
-        proc = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
-             "-d", str(tmp)],
-            cwd=root, capture_output=True, text=True, env=env,
-        )
-        if proc.returncode != 0:
-            lines = [ln for ln in (proc.stderr + proc.stdout).splitlines()
-                     if ln.strip() and "Traceback" not in ln]
-            raise ToolError("the site build failed:\n" + "\n".join(lines[-30:]))
-    return target / "index.html"
+def build_site(root: Path, target: Path, downloads: list[str]) -> None:
+    """Run a strict MkDocs build into `target`; the pages link the report files `downloads`."""
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", DOWNLOADS_ENV: os.pathsep.join(downloads)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
+         "-d", str(target)],
+        cwd=root, capture_output=True, text=True, env=env,
+    )
+    if proc.returncode != 0:
+        lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip() and "Traceback" not in ln]
+        raise ToolError("the site build failed:\n" + "\n".join(lines[-30:]))
+
+
+def copy_downloads(reports: Path, target: Path, names: list[str]) -> None:
+    """Put the report files the site links to into its downloads folder."""
+    present = [name for name in names if (reports / name).is_file()]
+    if present:
+        target.mkdir(exist_ok=True)
+    for name in present:
+        shutil.copy2(reports / name, target / name)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,10 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
+# Names of the report files the site links to for download (os.pathsep-separated), given by the
+# build command to the MkDocs build it runs; the command copies the files in once all are built.
+DOWNLOADS_ENV = "WCOREPORT_DOWNLOADS"
+
 
 def _remove_leftovers(target: Path) -> None:
     """Remove what an interrupted build left beside `target` (the outputs are never touched).

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import shutil
 import time
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files
 from ..diagnostics import Severity
 from ..markdown import citations as cites
 from ..markdown.preprocess import Context, Target, expand
+from ..outputs import DOWNLOADS_ENV
 from ..pandoc import ToolError
 from ..project import Project, load_project
 from ..translations import State, Translation, project_translations
@@ -33,7 +34,6 @@ JS = "assets/catalogue.js"
 STATUS_PAGE = "status.md"
 # Folder of the built DOCX and PDF, set by `build_report.py` when it builds the site with the
 # report: their download links are live only then (a plain `mkdocs build` shows them disabled).
-DOWNLOADS_ENV = "WCOREPORT_DOWNLOADS"
 
 
 def _fingerprint(root: Path) -> tuple:
@@ -60,7 +60,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self.rendered: dict[str, cites.RenderedCitations] = {}
         self.translations: dict[str, dict[str, Translation]] = {}
         self.info: status.SourceInfo | None = None
-        self.reports: Path | None = None
+        self.downloads: set[str] = set()  # report files the build command puts in downloads/
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -74,8 +74,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         if JS not in [str(s) for s in config.extra_javascript]:
             config.extra_javascript.append(JS)
         self.info = status.source_info(root, self.project.docs_dir)
-        reports = os.environ.get(DOWNLOADS_ENV)
-        self.reports = Path(reports) if reports and Path(reports).is_dir() else None
+        self.downloads = set(filter(None, os.environ.get(DOWNLOADS_ENV, "").split(os.pathsep)))
         return config
 
     def _load(self, root: Path) -> None:
@@ -97,7 +96,9 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self.project = project
         self.translations = project_translations(project)
         try:
-            self.rendered = {lang: self._render_citations(lang) for lang in project.languages}
+            # One pandoc run a language; they run side by side (pandoc is a separate process).
+            with ThreadPoolExecutor(max_workers=len(project.languages)) as pool:
+                self.rendered = dict(zip(project.languages, pool.map(self._render_citations, project.languages)))
         except ToolError as exc:
             raise PluginError(str(exc)) from None
 
@@ -201,7 +202,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         downloads = []
         for fmt in ("pdf", "docx"):
             name = f"{project.metadata.output_name}-{lang}.{fmt}"
-            present = self.reports is not None and (self.reports / name).is_file()
+            present = name in self.downloads
             downloads.append((fmt.upper(), _relative(url, f"downloads/{name}") if present else None))
         status_url = _relative(url, self._page_url(lang, STATUS_PAGE, config))
         return status.site_banner(self.info, lang, downloads, status_url, project.metadata.final) + html
@@ -225,20 +226,13 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
 
     @event_priority(-200)  # after mkdocs-static-i18n has built every language and the whole index
     def on_post_build(self, config):
-        """Split the search index per language; copy the reports in for download."""
+        """Split the search index per language."""
         if self.project is None or inside_language_build(config):
             return
         started = time.perf_counter()
         site = Path(config.site_dir)
         counts = split_search_index(site, self.project.languages)
         log.debug("search index split per language %s in %.3f s", counts, time.perf_counter() - started)
-        if self.reports is not None:
-            (site / "downloads").mkdir(exist_ok=True)
-            for lang in self.project.languages:
-                for fmt in ("pdf", "docx"):
-                    name = f"{self.project.metadata.output_name}-{lang}.{fmt}"
-                    if (self.reports / name).is_file():
-                        shutil.copy2(self.reports / name, site / "downloads" / name)
 
 
 def _relative(page_url: str, target: str) -> str:
