@@ -224,6 +224,16 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             return point_search_at_language(output, lang)
         return output
 
+    def on_serve(self, server, config, builder):
+        """Live preview: also rebuild when a case study, the bibliography or the metadata changes."""
+        if self.project is not None:
+            root = self.project.root
+            for path in (root / "casestudies", root / "references.bib", root / "report.yml",
+                         root / "technologies.yml"):
+                if path.exists():
+                    server.watch(str(path))
+        return server
+
     @event_priority(-200)  # after mkdocs-static-i18n has built every language and the whole index
     def on_post_build(self, config):
         """Split the search index per language."""
