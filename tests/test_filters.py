@@ -1,5 +1,9 @@
 """Golden tests of the Lua filters (STYLE.md §4): a small input beside the expected output.
 
+The filters were Lua and are now Python passes on pandoc's JSON (report/numbering.py,
+report/styled_blocks.py): same goldens, the pass run between pandoc's reader (-t json) and the
+writer (-f json).
+
     tests/filters/<filter>.input.md         the input, pandoc's Markdown
     tests/filters/<filter>.expected.native  pandoc -t native with the filter
     tests/filters/<filter>.expected.typ     pandoc -t typst with the filter
@@ -14,6 +18,7 @@ After a deliberate change of a filter, regenerate the expected outputs and revie
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import subprocess
@@ -23,6 +28,9 @@ from pathlib import Path
 import pypandoc
 import pytest
 from lxml import etree
+
+from wcoreport.report import numbering
+from wcoreport.report.styled_blocks import render_styled_blocks
 
 GOLDEN = Path(__file__).parent / "filters"
 FILTERS = Path(__file__).resolve().parent.parent / "src" / "wcoreport" / "report" / "filters"
@@ -37,6 +45,9 @@ CASES = [
     ("styled_blocks", "docx"),
 ]
 EXTENSIONS = {"native": "native", "typst": "typ", "docx": "docx.txt"}
+PYTHON_PASSES = {"number_paragraphs": lambda doc, fmt: numbering.number_paragraphs(doc),
+                 "number_sections": lambda doc, fmt: numbering.number_sections(doc),
+                 "styled_blocks": render_styled_blocks}
 
 
 def pandoc(*args: str, source: str) -> bytes:
@@ -69,7 +80,12 @@ def docx_paragraphs(data: bytes) -> str:
 
 def run_filter(name: str, fmt: str) -> str:
     source = (GOLDEN / f"{name}.input.md").read_text("utf-8")
-    args = ["-f", "markdown", f"--lua-filter={FILTERS / (name + '.lua')}"]
+    if name in PYTHON_PASSES:
+        doc = PYTHON_PASSES[name](json.loads(pandoc("-f", "markdown", "-t", "json", source=source)), fmt)
+        args = ["-f", "json"]
+        source = json.dumps(doc)
+    else:
+        args = ["-f", "markdown", f"--lua-filter={FILTERS / (name + '.lua')}"]
     if fmt == "docx":
         return docx_paragraphs(pandoc(*args, "-t", "docx", "-o", "-", source=source))
     return pandoc(*args, "-t", fmt, source=source).decode("utf-8")
@@ -89,13 +105,22 @@ def test_filter_output_matches_golden(name, fmt):
 
 
 def test_every_filter_has_a_golden_test():
-    missing = [f.name for f in sorted(FILTERS.glob("*.lua")) if not (GOLDEN / f"{f.stem}.input.md").exists()]
+    names = [f.stem for f in sorted(FILTERS.glob("*.lua"))] + list(PYTHON_PASSES)
+    missing = [name for name in names if not (GOLDEN / f"{name}.input.md").exists()]
     assert not missing, f"filters without a golden input in tests/filters/: {missing}"
 
 
 def test_every_filter_checks_the_pandoc_version():
     for lua in FILTERS.glob("*.lua"):
         assert "PANDOC_VERSION:must_be_at_least" in lua.read_text("utf-8"), lua.name
+    # The Python passes: the build refuses a pandoc whose document format is older than theirs.
+    from wcoreport.pandoc import ToolError
+    from wcoreport.report.build import PANDOC_API, check_pandoc_api
+
+    doc = json.loads(pandoc("-f", "markdown", "-t", "json", source="A paragraph."))
+    assert check_pandoc_api(doc) is doc
+    with pytest.raises(ToolError, match="document format 1.22"):
+        check_pandoc_api({**doc, "pandoc-api-version": [PANDOC_API[0], PANDOC_API[1] - 1, 0]})
 
 
 # The goldens are reviewed by eye once; these checks say what in them matters.

@@ -353,3 +353,44 @@ def test_apply_french_spacing_on_pandocs_own_tree():
     back = run_pandoc(["-f", "json", "-t", "markdown"], json.dumps(out)).decode("utf-8")
     assert "`x : y`" in back
     assert f"dit{NNBSP}:" in back
+
+
+# --- The site's citations from the report's own citeproc run (report/build.py) -----------------
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_site_citations_from_the_report_equal_the_sites_own_run(project, lang):
+    """`build_report.py all` formats the site's citations in the report's citeproc run: the very
+    HTML the site's own run gives, and the report itself unchanged."""
+    from wcoreport.report import build
+    from wcoreport.report.assemble import assemble
+
+    markdown = assemble(project, lang)
+    prepared = build.prepare_language(project, lang, markdown, lambda _: None, for_site=True)
+    own = cites.render_citations(cites.citations_of(project, lang), lang, project.bibliography.path,
+                                 project.locale(lang))
+    assert prepared.site is not None
+    assert prepared.site.citations == own.citations and len(own.citations) > 5
+    assert prepared.site.bibliography == own.bibliography and 'id="refs"' in own.bibliography
+    assert prepared.doc == build.to_pandoc_json(project, lang, markdown)
+
+
+def test_site_citations_absent_from_the_report_are_formatted_with_it(project):
+    """A citation the site shows but the report does not hold as written (here: a report of
+    one paragraph; in the sources, e.g. "[@a; @b][^1]", which the site reads as two in-text
+    citations) goes through the report's run in a Div that is then taken out."""
+    from wcoreport.report import build
+
+    markdown = f"# Title\n\nOne paragraph {CITE}.\n"
+    prepared = build.prepare_language(project, "en", markdown, lambda _: None, for_site=True)
+    own = cites.render_citations(cites.citations_of(project, "en"), "en", project.bibliography.path, "en-GB")
+    assert prepared.site is not None and prepared.site.citations == own.citations
+    assert prepared.site.bibliography == own.bibliography
+    assert prepared.doc == build.to_pandoc_json(project, "en", markdown)
+    assert build.SITE_CITATIONS not in json.dumps(prepared.doc)
+
+
+def test_a_bracketed_citation_followed_by_a_footnote_stays_one_citation():
+    # pandoc reads "[@a; @b][^1]" as one citation then a footnote; the site must too.
+    found = cites.find_citations("See [@wco2019study; @wcowto2022study][^1] here.")
+    assert [c.text for c in found] == ["[@wco2019study; @wcowto2022study]"]
+    assert found[0].keys == ("wco2019study", "wcowto2022study")

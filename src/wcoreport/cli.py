@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -102,6 +103,7 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         return 0
     outputs: list[Path] = []
     reports = out / "report"
+    with_site = args.command in ("all", "site")
     build_report_files = args.command in ("all", "report")
     formats = tuple(args.format) if args.format else ("docx", "pdf")
     if build_report_files:
@@ -115,16 +117,32 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         # or interrupted build leaves the previous outputs as they were (outputs.py).
         staged_reports = reports
         site_job = None
-        if args.command in ("all", "site"):
-            # The site does not need the reports, only their names: it builds alongside them.
+        if with_site:
             staged_site = stack.enter_context(atomic_directory(out / "site"))
+            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
+
+        def start_site(citations: dict | None = None) -> None:
+            # The site does not need the reports, only their names: it builds alongside them.
+            # With the report, it starts once the report's citeproc runs have formatted its
+            # citations too (report/build.py), while the DOCX and PDF are being written.
+            nonlocal site_job
+            given = None
+            if citations:
+                from .markdown.citations import save_rendered
+
+                given = workdir / "citations.json"
+                save_rendered(given, citations)
             say("Building the website (mkdocs build --strict)")
-            site_job = pool.submit(build_site, root, staged_site, downloads)
+            site_job = pool.submit(build_site, root, staged_site, downloads, given)
+
+        if with_site and not build_report_files:
+            start_site()
         if build_report_files:
             from .report.build import build_reports
 
             staged_reports = stack.enter_context(atomic_directory(reports, keep=True))
-            built = build_reports(project, staged_reports, languages, formats, say, args.strict)
+            built = build_reports(project, staged_reports, languages, formats, say, args.strict,
+                                  site_citations=start_site if with_site else None)
             outputs += [reports / o.path.name for o in built]
         if site_job is not None:
             site_job.result()
@@ -153,9 +171,15 @@ def _mark_translated(project, pages: list[Path]) -> int:
     return 0
 
 
-def build_site(root: Path, target: Path, downloads: list[str]) -> None:
-    """Run a strict MkDocs build into `target`; the pages link the report files `downloads`."""
+def build_site(root: Path, target: Path, downloads: list[str], citations: Path | None = None) -> None:
+    """Run a strict MkDocs build into `target`; the pages link the report files `downloads`;
+    `citations`: the site's citations already formatted (markdown/citations.py CITATIONS_ENV)."""
+    from .markdown.citations import CITATIONS_ENV
+
     env = {**os.environ, "PYTHONWARNINGS": "ignore", DOWNLOADS_ENV: os.pathsep.join(downloads)}
+    env.pop(CITATIONS_ENV, None)
+    if citations is not None:
+        env[CITATIONS_ENV] = str(citations)
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
          "-d", str(target)],

@@ -25,7 +25,7 @@ def _paragraphs(text: str) -> str:
 
 
 def title_block(meta: Metadata, lang: str) -> str:
-    """The WCO title block as styled Divs (see styled_blocks.lua): masthead; then one row with
+    """The WCO title block as styled Divs (see styled_blocks.py): masthead; then one row with
     the committee, sessions and meeting dates at left and the code and date at right; then the
     title, subtitle and agenda item."""
     left = [_div("tb-committee", meta.committee[lang]), _div("tb-sessions", sessions_line(meta.sessions, lang))]

@@ -2,7 +2,7 @@
 
 pandoc writes the metadata `title` both into docProps/core.xml and as a "Title" paragraph at the
 top of the body; a WCO document carries its title in its title block instead. So the DOCX is
-written without `title` (styled_blocks.lua drops it) and the title is put back here, into the
+written without `title` (styled_blocks.py drops it) and the title is put back here, into the
 document properties only.
 """
 

@@ -2,7 +2,7 @@
 
 Starts from pandoc's own reference.docx and sets the WCO layout: A4, one font family, the
 document code in the page header, page numbers in the footer, and a named style for every
-element of the report (see styled_blocks.lua), so the Secretariat can restyle it in Word.
+element of the report (see styled_blocks.py), so the Secretariat can restyle it in Word.
 """
 
 from __future__ import annotations

@@ -44,10 +44,12 @@ def _inlines(nodes: list[Any]) -> list[Any]:
     return out
 
 
+_INLINE = _TEXT | {"Emph", "Strong", "Link", "Span", "Quoted", "Cite", "Note", "Code", "RawInline", "Math",
+                   "LineBreak", "Superscript", "Subscript", "SmallCaps", "Strikeout", "Underline", "Image"}
+
+
 def _is_inline_list(value: list) -> bool:
-    return bool(value) and all(isinstance(v, dict) and v.get("t") in _TEXT | {"Emph", "Strong", "Link",
-               "Span", "Quoted", "Cite", "Note", "Code", "RawInline", "Math", "LineBreak",
-               "Superscript", "Subscript", "SmallCaps", "Strikeout", "Underline", "Image"} for v in value)
+    return bool(value) and all(isinstance(v, dict) and v.get("t") in _INLINE for v in value)
 
 
 def _walk(node: Any) -> Any:

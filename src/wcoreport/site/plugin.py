@@ -95,25 +95,22 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             raise PluginError(f"a chapter may not be called '{STATUS_PAGE}': the site generates that page")
         self.project = project
         self.translations = project_translations(project)
+        # Built with the report (build_report.py), the site gets its citations formatted by the
+        # report's citeproc runs, on the first load only (the sources may change when serving).
+        given = _given_citations() if self._key is None else {}
+        missing = [lang for lang in project.languages if lang not in given]
         try:
             # One pandoc run a language; they run side by side (pandoc is a separate process).
-            with ThreadPoolExecutor(max_workers=len(project.languages)) as pool:
-                self.rendered = dict(zip(project.languages, pool.map(self._render_citations, project.languages)))
+            with ThreadPoolExecutor(max_workers=max(1, len(missing))) as pool:
+                rendered = dict(zip(missing, pool.map(self._render_citations, missing)))
         except ToolError as exc:
             raise PluginError(str(exc)) from None
+        self.rendered = {lang: given[lang] if lang in given else rendered[lang] for lang in project.languages}
 
     def _render_citations(self, lang: str) -> cites.RenderedCitations:
         """Every citation of the language, formatted by citeproc in one pandoc run."""
         project = self.project
-        found: set[str] = set()
-        scratch = type(project.problems)(project.root)  # problems were reported by the checks
-        for chapter in project.chapters:
-            text = chapter.texts.get(lang)
-            if text:
-                ctx = Context(project, lang, Target.PANDOC, scratch)
-                found.update(c.text for c in cites.find_citations(expand(text.body, text.path, text.body_line, ctx)))
-        for study in project.casestudies.values():
-            found.update(c.text for c in cites.find_citations(study.texts.get(lang, "")))
+        found = cites.citations_of(project, lang)
         return cites.render_citations(found, lang, project.bibliography.path, project.locale(lang))
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), see i18n_files.py
@@ -243,6 +240,17 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         site = Path(config.site_dir)
         counts = split_search_index(site, self.project.languages)
         log.debug("search index split per language %s in %.3f s", counts, time.perf_counter() - started)
+
+
+def _given_citations() -> dict[str, cites.RenderedCitations]:
+    """The citations the build command formatted for this build, by language (may be none)."""
+    path = os.environ.get(cites.CITATIONS_ENV)
+    if not path:
+        return {}
+    try:
+        return cites.load_rendered(Path(path))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # formatted here instead
 
 
 def _relative(page_url: str, target: str) -> str:
