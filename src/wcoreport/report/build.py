@@ -244,7 +244,9 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
 
     timestamp = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
     try:
-        compiler = typst.Compiler(root=str(project.docs_dir / lang), ignore_system_fonts=True)
+        # Only the fonts we ship (and Typst's own): the PDF is the same on every machine.
+        compiler = typst.Compiler(root=str(project.docs_dir / lang), ignore_system_fonts=True,
+                                  font_paths=[str(_resource("fonts"))])
         pdf, warnings = compiler.compile_with_warnings(
             input=typst_source.encode("utf-8"), format="pdf", timestamp=timestamp, pdf_tags=True,
             pdf_standards=PDF_STANDARDS)

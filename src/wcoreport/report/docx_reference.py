@@ -20,7 +20,9 @@ from docx.shared import Cm, Pt, RGBColor
 from ..outputs import normalize_zip
 from ..pandoc import run_pandoc
 
-FONT = "Libertinus Serif"  # the PDF's font too (bundled with the Typst engine)
+# Word has Times New Roman; the PDF embeds Liberation Serif (report/fonts/), its metric-compatible
+# free twin, which LibreOffice also puts in its place: same glyph widths, same line breaks.
+FONT = "Times New Roman"
 BODY_SIZE = Pt(11)
 ACCENT = RGBColor(0x1F, 0x3A, 0x68)
 LANGUAGE_TAGS = {"en": "en-GB", "fr": "fr-FR"}
