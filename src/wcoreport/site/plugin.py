@@ -148,22 +148,9 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
 
     @staticmethod
     def _linker(page_rel: str, directory_urls: bool):
-        def url(rel: str) -> str:
-            if rel == "index.md" or rel.endswith("/index.md"):
-                return rel[: -len("index.md")]
-            return rel[:-3] + "/" if directory_urls else rel[:-3] + ".html"
-
-        here = url(page_rel)
-        base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
-
-        def link(target_rel: str) -> str:
-            target = url(target_rel)
-            rel = posixpath.relpath("/" + target, "/" + base)
-            if rel == ".":
-                return "./"
-            return rel + "/" if target.endswith("/") else rel
-
-        return link
+        """Links from a page to the other pages of its language folder (by their paths there)."""
+        here = _page_path(page_rel, directory_urls)
+        return lambda target_rel: _relative(here, _page_path(target_rel, directory_urls))
 
     def on_page_markdown(self, markdown: str, page, config, files):
         """Expand the project's directives, admonitions and citations for Python-Markdown."""
@@ -206,11 +193,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
 
     def _page_url(self, lang: str, rel: str, config) -> str:
         """The URL, from the site root, of a page given by its language and path in that folder."""
-        stem = rel[:-3]
-        if stem == "index" or stem.endswith("/index"):
-            path = stem[: -len("index")]
-        else:
-            path = stem + "/" if config.use_directory_urls else stem + ".html"
+        path = _page_path(rel, config.use_directory_urls)
         return path if lang == self.project.languages[0] else f"{lang}/{path}"
 
     def on_post_page(self, output: str, page, config):
@@ -251,6 +234,14 @@ def _given_citations() -> dict[str, cites.RenderedCitations]:
         return cites.load_rendered(Path(path))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # formatted here instead
+
+
+def _page_path(rel: str, directory_urls: bool) -> str:
+    """The URL of a page inside its language's part of the site, from its path in the folder."""
+    stem = rel[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/" if directory_urls else stem + ".html"
 
 
 def _relative(page_url: str, target: str) -> str:
