@@ -134,10 +134,10 @@ def _cite_key(citations: list[dict]) -> str:
 
 def _with_site_citations(args: list[str], source: str, markdown: str,
                          ordered: list[str]) -> tuple[dict | None, cites.RenderedCitations | None]:
-    # In-text citations too: one the site reads as "@key" may be part of a bracketed one for
-    # pandoc ("[@a; @b][^note]"), and take another form in the report.
+    # The site and the report read citations alike (citations.py), so only those the report
+    # does not hold as written need formatting beside it.
     in_report = {c.text for c in cites.find_citations(markdown)}
-    extra = [text for text in ordered if text not in in_report or not text.startswith("[")]
+    extra = [text for text in ordered if text not in in_report]
     if extra:
         source += f"\n\n:::: {{#{SITE_CITATIONS}}}\n\n" + cites.citation_blocks(extra) + "\n::::\n"
     with ThreadPoolExecutor(max_workers=1) as pool:  # pandoc parses them while citeproc runs
