@@ -67,12 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     except ToolError as exc:
         print(f"build_report: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the output folder: read-only, full, not a folder
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"build_report: error: cannot write the outputs{where}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("build_report: interrupted; the previous outputs are intact.", file=sys.stderr)
         return 130
 
 
 def _run(args, root: Path, out: Path, say, started: float) -> int:
+    from .markdown.gate import check_project
     from .project import load_project
 
     say(f"Checking the sources in {root}")
@@ -81,7 +86,8 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         return _mark_translated(project, args.pages)
     if args.pages:
         raise ToolError(f"'{args.command}' takes no file names (only 'translated' does)")
-    if project.problems.errors or (args.strict and project.problems.items):
+    analysis = check_project(project)
+    if project.problems.errors or project.metadata is None or (args.strict and project.problems.items):
         raise ContentError(project.problems.items)  # every problem, warnings too, printed once
     for problem in project.problems.items:
         print(problem, file=sys.stderr)
@@ -101,6 +107,18 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         print(f"build_report: no errors in {len(project.chapters)} chapters, "
               f"{len(project.casestudies)} case studies.", file=sys.stderr)
         return 0
+    with output_lock(out, say):
+        outputs = _build(args, project, analysis, languages, out, say)
+    print(f"Built in {time.monotonic() - started:.1f} s:")
+    for path in outputs:
+        print(f"  {path}")
+    return 0
+
+
+def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say) -> list[Path]:
+    from .markdown.document import document
+
+    root = project.root
     outputs: list[Path] = []
     reports = out / "report"
     with_site = args.command in ("all", "site")
@@ -112,46 +130,56 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         downloads = [output_path(project, reports, lang, fmt).name for lang in languages for fmt in formats]
     else:  # the site alone offers the reports of the last build, if any
         downloads = sorted(p.name for p in reports.glob("*") if p.suffix in (".docx", ".pdf"))
+    site_languages = project.languages if with_site else ()
+    needed = [lang for lang in project.languages if lang in languages or lang in site_languages]
+    say(f"Formatting citations (pandoc + citeproc): {', '.join(needed)}")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        documents = dict(zip(needed, pool.map(lambda lang: document(project, analysis, lang), needed)))
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=1) as pool:
         # Every output is made beside its place and moved in only when ALL are made: a failed
         # or interrupted build leaves the previous outputs as they were (outputs.py).
         staged_reports = reports
         site_job = None
         if with_site:
+            from .site.render import render_pages, save_pages
+
             staged_site = stack.enter_context(atomic_directory(out / "site"))
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
-
-        def start_site(citations: dict | None = None) -> None:
-            # The site does not need the reports, only their names: it builds alongside them.
-            # With the report, it starts once the report's citeproc runs have formatted its
-            # citations too (report/build.py), while the DOCX and PDF are being written.
-            nonlocal site_job
-            given = None
-            if citations:
-                from .markdown.citations import save_rendered
-
-                given = workdir / "citations.json"
-                save_rendered(given, citations)
+            say("Rendering the site's pages (pandoc)")
+            pages = {lang: render_pages(project, analysis, lang, documents[lang]) for lang in project.languages}
+            given = workdir / "pages.json"
+            save_pages(given, pages)
             say("Building the website (mkdocs build --strict)")
             site_job = pool.submit(build_site, root, staged_site, downloads, given)
-
-        if with_site and not build_report_files:
-            start_site()
         if build_report_files:
             from .report.build import build_reports
 
             staged_reports = stack.enter_context(atomic_directory(reports, keep=True))
-            built = build_reports(project, staged_reports, languages, formats, say, args.strict,
-                                  site_citations=start_site if with_site else None)
+            built = build_reports(project, analysis, staged_reports, documents, languages, formats, say)
             outputs += [reports / o.path.name for o in built]
         if site_job is not None:
             site_job.result()
             copy_downloads(staged_reports, staged_site / "downloads", downloads)
             outputs.append(out / "site" / "index.html")
-    print(f"Built in {time.monotonic() - started:.1f} s:")
-    for path in outputs:
-        print(f"  {path}")
-    return 0
+    return outputs
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, say):
+    """One build at a time into an output folder: a second one waits for the first."""
+    import fcntl
+
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / ".build.lock", "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            say(f"Another build is writing into {out}: waiting for it to finish")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _mark_translated(project, pages: list[Path]) -> int:
@@ -171,15 +199,15 @@ def _mark_translated(project, pages: list[Path]) -> int:
     return 0
 
 
-def build_site(root: Path, target: Path, downloads: list[str], citations: Path | None = None) -> None:
+def build_site(root: Path, target: Path, downloads: list[str], pages: Path | None = None) -> None:
     """Run a strict MkDocs build into `target`; the pages link the report files `downloads`;
-    `citations`: the site's citations already formatted (markdown/citations.py CITATIONS_ENV)."""
-    from .markdown.citations import CITATIONS_ENV
+    `pages`: the site's pages already rendered (site/render.py PAGES_ENV)."""
+    from .site.render import PAGES_ENV
 
     env = {**os.environ, "PYTHONWARNINGS": "ignore", DOWNLOADS_ENV: os.pathsep.join(downloads)}
-    env.pop(CITATIONS_ENV, None)
-    if citations is not None:
-        env[CITATIONS_ENV] = str(citations)
+    env.pop(PAGES_ENV, None)
+    if pages is not None:
+        env[PAGES_ENV] = str(pages)
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
          "-d", str(target)],

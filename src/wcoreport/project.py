@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from .bibliography import Bibliography, load_bibliography
@@ -26,8 +26,6 @@ class Project:
     chapters: list[Chapter]
     bibliography: Bibliography
     problems: Problems
-    # Filled by `check`: which chapters use which case study, per language.
-    casestudy_users: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -45,10 +43,11 @@ class Project:
 
 
 def load_project(root: Path | str) -> Project:
-    """Load every source file of the repository at `root`, then check it.
+    """Load every source file of the repository at `root` (each checked on its own; the checks
+    across pages are `markdown.gate.check_project`'s).
 
     Never raises for problems in the sources: they are in `project.problems`. Callers decide
-    (`problems.raise_if_errors()`).
+    (`problems.raise_if_errors()`); with no usable metadata it raises `ContentError`.
     """
     root = Path(root).resolve()
     problems = Problems(root)
@@ -64,11 +63,6 @@ def load_project(root: Path | str) -> Project:
     # Without valid metadata nothing can be built, but the pages are still checked, so that one
     # run lists every problem.
     project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography, problems)  # type: ignore[arg-type]
-    from .checks import check_project  # the checks expand every page: they need the project
-
-    check_project(project)
-    if metadata is None:
-        raise_early(problems)
     return project
 
 

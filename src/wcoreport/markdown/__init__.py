@@ -1,9 +1,3 @@
-"""The Markdown layer that the site and the report share.
-
-Editors write one dialect (documented in AUTHORING.md); `expand` turns a page into what each
-target reads: Python-Markdown for the site, pandoc's Markdown for the report.
-"""
-
-from .preprocess import Target, expand
-
-__all__ = ["Target", "expand"]
+"""The one Markdown layer both outputs share: the dialect (dialect.py), the analysis of each
+page (analysis.py), the check across pages (gate.py) and the document both outputs are
+written from (document.py)."""

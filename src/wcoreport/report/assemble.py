@@ -1,84 +1,219 @@
-"""Assemble one language's report as pandoc Markdown: title block, summary, chapters in nav order."""
+"""One language's report as pandoc's document tree: title block, summary, chapters in nav order.
+
+Everything that comes from `report.yml` enters the tree as text nodes (pandoc_ast.inlines), so
+that the DOCX and Typst writers escape it: a title or a document code can never become markup.
+The chapters are the shared document's pages (markdown/document.py); here they get what only
+the report has: links between chapters become links inside the document, the case-study
+catalogue a table, the abbreviations a list, and each chapter a mark of where it came from.
+"""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..markdown.preprocess import Context, Target, expand
+from ..markdown.analysis import API_VERSION
+from ..markdown.document import Page
+from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
+from ..markdown.pandoc_ast import Node, div, inlines, map_inlines, para, plain, walk
 from ..metadata import Metadata
-from ..project import Project
+from ..strings import text
+from ..vocabulary import REGIONS, SOURCES
 from .layout import agenda_line, date_line, masthead_lines, meeting_line, sessions_line, summary_labels
 
-FOOTNOTE = re.compile(r"\[\^([^\]\s]+)\]")
-TOC_TITLE = {"en": "Contents", "fr": "Table des matières"}
-DRAFT = {"en": "DRAFT — not for citation",
-         "fr": "PROJET — ne pas citer"}
+if TYPE_CHECKING:
+    from ..project import Project
+
+SOURCE_LINE = "source-line"  # attribute of a chapter's top-level blocks: where they were typed
 
 
-def _div(cls: str, text: str) -> str:
-    return f"::: {{.{cls}}}\n{text}\n:::\n"
+def _marked(line: str) -> list[Node]:
+    """A line of the title block whose `^text^` parts are superscripts (249^th^ Session)."""
+    out: list[Node] = []
+    for i, part in enumerate(re.split(r"\^([^^]*)\^", line)):
+        if i % 2:
+            out.append({"t": "Superscript", "c": inlines(part)})
+        elif part:
+            words = inlines(part)
+            if part.startswith(" "):
+                words.insert(0, {"t": "Space"})
+            if part.endswith(" "):
+                words.append({"t": "Space"})
+            out.extend(words)
+    return out
 
 
-def _paragraphs(text: str) -> str:
-    """A metadata text as Markdown paragraphs: a blank line in the YAML value starts a new one."""
-    return "\n\n".join(p.strip() for p in text.strip().split("\n\n") if p.strip()) + "\n"
+def _line(cls: str, line: str) -> Node:
+    return div([cls], [{"t": "Plain", "c": _marked(line)}])
 
 
-def title_block(meta: Metadata, lang: str) -> str:
-    """The WCO title block as styled Divs (see styled_blocks.py): masthead; then one row with
-    the committee, sessions and meeting dates at left and the code and date at right; then the
-    title, subtitle and agenda item."""
-    left = [_div("tb-committee", meta.committee[lang]), _div("tb-sessions", sessions_line(meta.sessions, lang))]
+def _text(cls: str, value: str) -> Node:
+    return div([cls], [plain(value)])
+
+
+def _paragraphs(value: str) -> list[Node]:
+    """A metadata text as paragraphs: a blank line in the YAML value starts a new one."""
+    return [para(p) for p in value.strip().split("\n\n") if p.strip()]
+
+
+def title_block(meta: Metadata, lang: str) -> Node:
+    """The WCO title block: masthead; committee, sessions and meeting dates at left, code and
+    date at right; then title, subtitle, agenda item and (until final) the draft notice."""
+    left = [_text("tb-committee", meta.committee[lang]), _line("tb-sessions", sessions_line(meta.sessions, lang))]
     if meta.meeting:
-        left.append(_div("tb-meeting", meeting_line(meta.meeting.start, meta.meeting.end, lang)))
-    right = [_div("tb-code", meta.code[lang]), _div("tb-date", date_line(meta.place[lang], meta.date, lang))]
-    parts = ["::::::: {.titleblock}"]
-    parts += [_div("tb-masthead", line) for line in masthead_lines()]
-    parts += ["::::: {.tb-row}", ":::: {.tb-left}", *left, "::::", ":::: {.tb-right}", *right, "::::",
-              ":::::\n"]
-    parts.append(_div("tb-title", meta.title[lang]))
+        left.append(_line("tb-meeting", meeting_line(meta.meeting.start, meta.meeting.end, lang)))
+    right = [_text("tb-code", meta.code[lang]), _line("tb-date", date_line(meta.place[lang], meta.date, lang))]
+    blocks = [_text("tb-masthead", line) for line in masthead_lines()]
+    blocks.append(div(["tb-row"], [div(["tb-left"], left), div(["tb-right"], right)]))
+    blocks.append(_text("tb-title", meta.title[lang]))
     if meta.subtitle:
-        parts.append(_div("tb-subtitle", meta.subtitle[lang]))
-    parts.append(_div("tb-agenda", agenda_line(meta.agenda_item, lang)))
+        blocks.append(_text("tb-subtitle", meta.subtitle[lang]))
+    blocks.append(_text("tb-agenda", agenda_line(meta.agenda_item, lang)))
     if not meta.final:
-        parts.append(_div("tb-draft", DRAFT[lang]))
-    parts.append(":::::::\n")
-    return "\n".join(parts)
+        blocks.append(_text("tb-draft", text("draft_notice", lang)))
+    return div(["titleblock"], blocks)
 
 
-def summary_block(meta: Metadata, lang: str) -> str:
+def summary_block(meta: Metadata, lang: str) -> list[Node]:
     """SUMMARY / SYNTHÈSE: the purpose of the document and the action required, set apart."""
     heading, purpose, action = summary_labels(meta.committee[lang], lang)
-    return "\n".join([
-        "::::: {.summary}", _div("summary-heading", heading),
-        _div("summary-label", purpose), _paragraphs(meta.summary.purpose[lang]),
-        _div("summary-label", action), _paragraphs(meta.summary.action[lang]),
-        ":::::\n",
-        _div("summary-end", "\\*\u2003\\*\u2003\\*"),
+    summary = div(["summary"], [
+        _text("summary-heading", heading),
+        _text("summary-label", purpose), *_paragraphs(meta.summary.purpose[lang]),
+        _text("summary-label", action), *_paragraphs(meta.summary.action[lang]),
     ])
+    return [summary, _text("summary-end", "*\u2003*\u2003*")]
 
 
-def front_matter(meta: Metadata, lang: str) -> str:
-    """Title block, summary and (unless `toc: false`) the table of contents."""
-    parts = [title_block(meta, lang), summary_block(meta, lang)]
+def front_matter(meta: Metadata, lang: str) -> list[Node]:
+    blocks = [title_block(meta, lang), *summary_block(meta, lang)]
     if meta.toc:
-        parts.append(f'::: {{.toc title="{TOC_TITLE[lang]}"}}\n:::\n')
-    return "\n".join(parts)
+        blocks.append(div(["toc"], [], pairs={"title": text("toc_title", lang)}))
+    return blocks
 
 
-def assemble(project: Project, lang: str) -> str:
-    """The whole report in one language, in pandoc's Markdown. Problems go to project.problems."""
-    parts = [front_matter(project.metadata, lang)]
-    for number, chapter in enumerate(project.report_chapters(), start=1):
-        text = chapter.texts.get(lang)
-        if text is None:
-            continue
-        ctx = Context(project, lang, Target.PANDOC, project.problems)
-        body = expand(text.body, text.path, text.body_line, ctx)
-        # Footnote labels are per file for editors, but one namespace in the assembled report.
-        body = FOOTNOTE.sub(lambda m: f"[^c{number}-{m.group(1)}]", body)
-        if text.meta.annex:
-            parts.append(f":::::::: {{.annex}}\n{body}\n::::::::\n")
+def _table(headers: list[str], rows: list[list[str]]) -> Node:
+    """A simple table of plain text cells."""
+    def cell(value: str) -> list:
+        return [["", [], []], {"t": "AlignDefault"}, 1, 1, [plain(value)]]
+
+    def row(values: list[str]) -> list:
+        return [["", [], []], [cell(v) for v in values]]
+
+    specs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in headers]
+    return {"t": "Table", "c": [["", [], []], [None, []], specs, [["", [], []], [row(headers)]],
+                                [[["", [], []], 0, [], [row(r) for r in rows]]], [["", [], []], []]]}
+
+
+def catalogue_table(project: "Project", lang: str) -> Node:
+    """`{% casestudies %}` in the report: every case study, one row each."""
+    headers = [text(k, lang) for k in ("casestudy", "member", "region", "technologies", "year", "source")]
+    rows = []
+    for cid, study in sorted(project.casestudies.items(), key=lambda kv: (kv[1].meta.year, kv[0])):
+        techs = ", ".join(project.technologies[t].names[lang] for t in study.meta.technologies
+                          if t in project.technologies)
+        rows.append([study.title(lang), study.member_name(lang), REGIONS[study.meta.region][lang], techs,
+                     str(study.meta.year), SOURCES[study.meta.source][lang]])
+    return _table(headers, rows)
+
+
+def abbreviations_list(pages: list[Page], abbreviations: dict[str, str]) -> Node:
+    """`{% abbreviations %}` in the report: every abbreviation of its chapters, sorted."""
+    items = [[inlines(abbr), [[plain(full)]]] for abbr, full in sorted(abbreviations.items(), key=lambda kv: kv[0].casefold())]
+    return {"t": "DefinitionList", "c": items} if items else {"t": "Null"}
+
+
+class _Links:
+    """Links between chapters, as links inside the one document of the report."""
+
+    def __init__(self, project: "Project", analysis: ProjectAnalysis, lang: str, report_pages: set[str]):
+        self.docs = (project.docs_dir / lang).resolve()
+        self.found = analysis.languages[lang]
+        self.report_pages = report_pages
+        self.shown = set(analysis.casestudy_users.get(lang, {}))
+
+    def target(self, page: str, url: str) -> str | None:
+        """The report's target of a local link on `page`, or None: not in the report (text only)."""
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", url):
+            return url
+        source = self.found.pages[page].path if page in self.found.pages else self.docs / page
+        name, anchor = resolve_link(self.docs, source, url)
+        name = name or page
+        if name.startswith(CASESTUDY_PAGES + "/"):
+            cid = name[len(CASESTUDY_PAGES) + 1:-3]
+            return f"#casestudy-{cid}" if cid in self.shown else None
+        if name not in self.report_pages:
+            return None
+        if anchor:
+            return "#" + anchor
+        headings = self.found.pages[name].headings
+        return "#" + headings[0].ident if headings else None
+
+    def rewrite(self, page: str, blocks: list[Node]) -> list[Node]:
+        def change(node: Node):
+            if node.get("t") != "Link":
+                return None
+            target = self.target(page, node["c"][2][0])
+            if target is None:
+                return node["c"][1]  # the link's text, without the link
+            node["c"][2][0] = target
+            return None
+
+        return map_inlines(blocks, change)
+
+
+def assemble(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page]) -> dict:
+    """The whole report in one language, as pandoc's tree (pages: the shared document's)."""
+    report = [p for p in pages if p.in_report]
+    links = _Links(project, analysis, lang, {p.name for p in report})
+    abbreviations = {abbr: full for p in report for abbr, (full, _path, _line)
+                     in analysis.languages[lang].pages[p.name].abbreviations.items()}
+    blocks = front_matter(project.metadata, lang)
+    for page in report:
+        body = links.rewrite(page.name, page.blocks)
+        _fill_directives(project, lang, body, report, abbreviations)
+        lines = analysis.languages[lang].pages[page.name].block_lines
+        body = _mark_sources(project, body, lines)
+        chapter = next(c for c in project.chapters if c.name == page.name)
+        blocks.append(div(["annex"], body) if chapter.annex else div(["chapter"], body))
+    return {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": _unwrap(blocks)}
+
+
+def _unwrap(blocks: list[Node]) -> list[Node]:
+    """Chapters' blocks at the top level of the document (the numbering counts top-level
+    paragraphs); annexes keep their Div (their own headings, no paragraph numbers)."""
+    out: list[Node] = []
+    for block in blocks:
+        if block["t"] == "Div" and block["c"][0][1] == ["chapter"]:
+            out.extend(block["c"][1])
         else:
-            parts.append(body + "\n")
-    return "\n".join(parts)
+            out.append(block)
+    return out
+
+
+def _fill_directives(project: "Project", lang: str, blocks: list[Node], pages: list[Page],
+                     abbreviations: dict[str, str]) -> None:
+    def visit(node: Node, _depth: int) -> None:
+        if node["t"] != "Div":
+            return
+        classes = node["c"][0][1]
+        if "wco-casestudies" in classes:
+            node["c"][1] = [catalogue_table(project, lang)]
+        elif "wco-abbreviations" in classes:
+            node["c"][1] = [abbreviations_list(pages, abbreviations)]
+
+    walk(blocks, visit)
+
+
+def _mark_sources(project: "Project", blocks: list[Node], lines: list[tuple[Path, int]]) -> list[Node]:
+    """Each top-level block of a chapter knows the file and line it was typed at, so that an
+    error of a writer names them (report/build.py reads the marks back)."""
+    if len(lines) != len(blocks):
+        return blocks
+    out = []
+    for block, (path, line) in zip(blocks, lines):
+        where = f"{project.problems.relative(path)}:{line}"
+        out.append({"t": "RawBlock", "c": ["typst", f"// {SOURCE_LINE} {where}"]})
+        out.append(block)
+    return out

@@ -1,8 +1,9 @@
 """Build the report, DOCX and PDF, in every language.
 
-For each language, pandoc runs citeproc once (Markdown -> pandoc JSON); DOCX and Typst are both
-written from that one result. Languages are built in parallel. When the site is built too, that
-same citeproc run formats the site's citations (see `prepare_language`).
+Each language's document comes from the shared step (markdown/document.py: the pages, checked,
+numbered, with citations formatted by one citeproc run, which the site's pages come from too).
+Here it gets the report's front matter and layout, then DOCX and Typst are both written from
+it. Languages are built in parallel.
 """
 
 from __future__ import annotations
@@ -11,18 +12,19 @@ import json
 import os
 import re
 import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from ..markdown import citations as cites
+from ..markdown.document import Page, document
+from ..markdown.gate import ProjectAnalysis
+from ..markdown.pandoc_ast import walk
 from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
-from .assemble import assemble
+from .assemble import SOURCE_LINE, assemble
 from .docx_package import set_title
 from .docx_reference import build_reference_docx
 from .french_text import apply_french_spacing
@@ -35,20 +37,6 @@ FORMATS = ("docx", "pdf")
 PDF_STANDARDS = ["ua-1"]
 
 Progress = Callable[[str], None]
-# The Div, appended to a language's Markdown, that holds the site's citations in the report's
-# citeproc run; removed from the document right after it.
-SITE_CITATIONS = "wcoreport-site-citations"
-# The document format (pandoc-api-version) the Python passes on pandoc's JSON are written for
-# (numbering.py, styled_blocks.py; at least this one, as the Lua filters they replace required).
-PANDOC_API = (1, 23)
-
-
-def check_pandoc_api(doc: dict) -> dict:
-    version = tuple(doc.get("pandoc-api-version", ())[:2])
-    if version < PANDOC_API:
-        raise ToolError(f"pandoc writes document format {'.'.join(map(str, version)) or '?'}, the report needs "
-                        f"{'.'.join(map(str, PANDOC_API))} or later: install the project's packages (pypandoc-binary)")
-    return doc
 
 
 def _resource(name: str) -> Path:
@@ -66,139 +54,28 @@ def output_path(project: Project, out_dir: Path, lang: str, fmt: str) -> Path:
     return out_dir / f"{project.metadata.output_name}-{lang}.{fmt}"
 
 
-@dataclass
-class Prepared:
-    """A language's document after the shared step, and what it gave the site, if asked."""
-
-    lang: str
-    numbered: dict = field(repr=False)  # citations formatted, numbered; not yet French-spaced
-    site: cites.RenderedCitations | None = None
-    _doc: dict | None = field(default=None, repr=False)
-
-    @property
-    def doc(self) -> dict:
-        """The document the writers get (French spacing applied on first use: after the site
-        has its citations, so that the site does not wait for it)."""
-        if self._doc is None:
-            self._doc = _typography(self.lang, self.numbered)
-        return self._doc
-
-
 def _typography(lang: str, doc: dict) -> dict:
     return apply_french_spacing(doc) if lang == "fr" else doc
 
 
-def to_pandoc_json(project: Project, lang: str, markdown: str) -> dict:
-    """Markdown -> pandoc JSON, citations formatted, sections and body paragraphs numbered."""
-    return _typography(lang, _stage_one(project, lang, markdown, None)[0])
+def _no_foreign_raw(doc: dict) -> None:
+    """Nothing raw reaches a writer unless the project made it: the analysis refused every
+    raw node of the sources; this makes sure no later step (citeproc) brought one in."""
+    def visit(node: dict, _depth: int) -> None:
+        if node["t"] in ("RawBlock", "RawInline"):
+            fmt, content = node["c"]
+            if not (fmt == "typst" and content.startswith(f"// {SOURCE_LINE} ")):
+                raise ToolError(f"raw {fmt} reached the report ({content[:60]!r}): refused")
+
+    walk(doc["blocks"], visit)
 
 
-def _stage_one(project: Project, lang: str, markdown: str,
-               site_citations: set[str] | None) -> tuple[dict, cites.RenderedCitations | None]:
-    args = [
-        "-f", "markdown", "-t", "json",
-        "--citeproc", f"--bibliography={project.bibliography.path}",
-        "-M", f"lang={project.locale(lang)}", "-M", "link-citations=false",
-        "-M", f"title={project.metadata.title[lang]}",
-        f"--resource-path={project.docs_dir / lang}",
-    ]
-    # nocite in a YAML block: given with -M, "@*" is a plain string that citeproc ignores.
-    source = "---\nnocite: '@*'\n---\n\n" + markdown
-    if site_citations is None:
-        raw = run_pandoc(args, source)
-        doc, site = check_pandoc_api(json.loads(raw)), None
-    else:
-        doc, site = _with_site_citations(args, source, markdown, sorted(site_citations))
-        if doc is None:  # the Markdown swallowed our Div (e.g. an unclosed fence): no shortcut
-            return _stage_one(project, lang, markdown, None)
-    # Citeproc has done its work; the file's absolute path would otherwise land in the DOCX's
-    # custom properties, and make two checkouts build different bytes.
-    doc.get("meta", {}).pop("bibliography", None)
+def report_document(project: Project, analysis: ProjectAnalysis, lang: str, pages: list[Page]) -> dict:
+    """The report of a language as pandoc's tree: assembled, numbered, typeset."""
+    doc = assemble(project, analysis, lang, pages)
+    _no_foreign_raw(doc)
     number_document(doc)
-    return doc, site
-
-
-# The site's citations come from the report's own citeproc run, at no citeproc cost: each one
-# the site writes is parsed by pandoc (no citeproc), and its citation data (keys, prefix,
-# suffix, mode) finds the same citation in the report, whose formatted text is the site's.
-# Citations the report may not hold as such (e.g. in a case study it leaves out) are appended
-# to the report's Markdown in a Div, formatted with it, then taken out of the document.
-_CITE = '{"t":"Cite","c":'
-
-
-def _cite_key(citations: list[dict]) -> str:
-    """A citation's data without what depends on its place in the document."""
-    return repr([[(k, v) for k, v in c.items() if k != "citationNoteNum" and k != "citationHash"]
-                 for c in citations])
-
-
-def _with_site_citations(args: list[str], source: str, markdown: str,
-                         ordered: list[str]) -> tuple[dict | None, cites.RenderedCitations | None]:
-    # The site and the report read citations alike (citations.py), so only those the report
-    # does not hold as written need formatting beside it.
-    in_report = {c.text for c in cites.find_citations(markdown)}
-    extra = [text for text in ordered if text not in in_report]
-    if extra:
-        source += f"\n\n:::: {{#{SITE_CITATIONS}}}\n\n" + cites.citation_blocks(extra) + "\n::::\n"
-    with ThreadPoolExecutor(max_workers=1) as pool:  # pandoc parses them while citeproc runs
-        parsed_job = pool.submit(run_pandoc, ["-f", "markdown", "-t", "json"], cites.citation_blocks(ordered))
-        raw = run_pandoc(args, source)
-        parsed = json.loads(parsed_job.result())
-    doc = check_pandoc_api(json.loads(raw))
-    if extra:
-        blocks = doc["blocks"]
-        index = next((i for i in range(len(blocks) - 1, -1, -1)
-                      if blocks[i]["t"] == "Div" and blocks[i]["c"][0][0] == SITE_CITATIONS), None)
-        if index is None:
-            return None, None
-        del blocks[index]
-    # The formatted Cites, found in pandoc's output text (a quote inside a string is escaped,
-    # so the marker only starts real Cite objects); the first of each wins.
-    text = raw.decode("utf-8")
-    decoder = json.JSONDecoder()
-    formatted: dict[str, dict] = {}
-    at = text.find(_CITE)
-    while at != -1:
-        cite, end = decoder.raw_decode(text, at)
-        formatted.setdefault(_cite_key(cite["c"][0]), cite)
-        at = text.find(_CITE, end)
-    blocks = []
-    for i, div in enumerate(parsed["blocks"]):
-        content = div["c"][1] if div["t"] == "Div" and div["c"][0][0] == f"wco-cite-{i}" else []
-        if not (len(content) == 1 and content[0]["t"] == "Para" and len(content[0]["c"]) == 1
-                and content[0]["c"][0]["t"] == "Cite"):
-            return doc, None  # not one citation: the site formats its citations itself
-        cite = formatted.get(_cite_key(content[0]["c"][0]["c"][0]))
-        if cite is None:
-            return doc, None
-        blocks.append({"t": "Div", "c": [div["c"][0], [{"t": "Para", "c": [cite]}]]})
-    if len(blocks) != len(ordered):
-        return doc, None
-    refs = _find_div(doc["blocks"], "refs")
-    site_doc = {"pandoc-api-version": doc["pandoc-api-version"], "meta": {},
-                "blocks": blocks + ([refs] if refs is not None else [])}
-    html = run_pandoc(["-f", "json", "-t", "html5", "--wrap=none"], json.dumps(site_doc)).decode("utf-8")
-    return doc, cites.parse_rendered(html, ordered)
-
-
-def _find_div(blocks: list, ident: str) -> dict | None:
-    for block in blocks:
-        if block["t"] == "Div":
-            if block["c"][0][0] == ident:
-                return block
-            found = _find_div(block["c"][1], ident)
-            if found is not None:
-                return found
-    return None
-
-
-def prepare_language(project: Project, lang: str, markdown: str, progress: Progress,
-                     for_site: bool = False) -> Prepared:
-    """The shared step of a language; with `for_site`, the same citeproc run also formats every
-    citation of the site's pages of that language, and the reference list, as HTML."""
-    progress(f"[{lang}] assembling the chapters and formatting citations (pandoc + citeproc)")
-    doc, site = _stage_one(project, lang, markdown, cites.citations_of(project, lang) if for_site else None)
-    return Prepared(lang, doc, site)
+    return _typography(lang, doc)
 
 
 def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Path) -> None:
@@ -212,13 +89,11 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
 
 
 def to_typst(project: Project, lang: str, doc: dict) -> str:
-    meta = project.metadata
     locale = project.locale(lang)
     region = locale.split("-")[1] if "-" in locale else ""
     return run_pandoc(
         ["-f", "json", "-t", "typst-citations", f"--template={_resource('templates/wco.typst')}",
-         "-V", f"lang={lang}", "-V", f"region={region}",
-         "-V", f"doc-title={_typst_string(meta.title[lang])}", "-V", f"doc-code={_typst_markup(meta.code[lang])}"],
+         "-V", f"lang={lang}", "-V", f"region={region}"],
         _json(render_styled_blocks(doc, "typst")),
     ).decode("utf-8")
 
@@ -227,12 +102,33 @@ def _json(doc: dict) -> str:
     return json.dumps(doc, separators=(",", ":"))
 
 
-def _typst_string(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+_GENERATED_LINE = re.compile(r"\.typ:(\d+):(\d+)")
 
 
-def _typst_markup(text: str) -> str:
-    return re.sub(r"([\\#*_`$<>@\[\]])", r"\\\1", text)
+def source_of(typst_source: str, line: int) -> str | None:
+    """The Markdown file and line that the generated Typst's `line` came from (the nearest
+    source mark above it, see assemble.py), e.g. 'docs/en/drones.md:12'."""
+    lines = typst_source.split("\n")
+    mark = f"// {SOURCE_LINE} "
+    for i in range(min(line, len(lines)) - 1, -1, -1):
+        stripped = lines[i].strip()
+        if stripped.startswith(mark):
+            return stripped[len(mark):]
+    return None
+
+
+def _typst_problem(lang: str, message: str, diagnostic: str, typst_source: str) -> str:
+    """A Typst error or warning, named by the Markdown file and line it came from."""
+    m = _GENERATED_LINE.search(diagnostic or "")
+    where = source_of(typst_source, int(m.group(1))) if m else None
+    hint = ""
+    if "alt text" in message:
+        hint = " (give every image a text alternative: ![what it shows](file))"
+    elif "heading" in message.lower():
+        hint = " (headings go one level deeper at most)"
+    if where:
+        return f"{where}: error: the PDF cannot be made: {message}{hint}"
+    return f"the {lang} PDF cannot be made: {message}{hint} (in the report's front matter)"
 
 
 def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> None:
@@ -242,29 +138,31 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
         raise ToolError(f"the Typst engine is not installed ({exc}): install the project's packages "
                         "(the 'typst' package of pyproject.toml)") from None
 
+    meta = project.metadata
     timestamp = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
+    # The document's title and code reach Typst as strings, never as markup (see wco.typst).
+    inputs = {"doc-title": meta.title[lang], "doc-code": meta.code[lang]}
     try:
-        # Only the fonts we ship (and Typst's own): the PDF is the same on every machine.
+        # Only the fonts we ship (and Typst's own): the PDF is the same on every machine. The
+        # root is an empty folder: the document reads no file but its images (pandoc embeds
+        # their paths relative to the language folder, which is the root here).
         compiler = typst.Compiler(root=str(project.docs_dir / lang), ignore_system_fonts=True,
-                                  font_paths=[str(_resource("fonts"))])
+                                  font_paths=[str(_resource("fonts"))], sys_inputs=inputs)
         pdf, warnings = compiler.compile_with_warnings(
             input=typst_source.encode("utf-8"), format="pdf", timestamp=timestamp, pdf_tags=True,
             pdf_standards=PDF_STANDARDS)
     except typst.TypstError as exc:
-        # The diagnostic repeats the message and shows the failing line of the generated Typst.
-        detail = (exc.diagnostic or "").strip() or exc.message
-        raise ToolError(f"Typst failed for '{lang}': {exc.message}\n{detail}" if exc.diagnostic
-                        else f"Typst failed for '{lang}': {exc.message}") from None
+        raise ToolError(_typst_problem(lang, exc.message, exc.diagnostic or "", typst_source)) from None
     if warnings:
         # A missing font is only a warning to Typst, which then falls back silently.
-        raise ToolError(f"Typst warned for '{lang}': " + "; ".join(w.message for w in warnings))
+        raise ToolError("; ".join(_typst_problem(lang, w.message, getattr(w, "diagnostic", "") or "", typst_source)
+                                  for w in warnings))
     with atomic_write(target) as tmp:
         tmp.write_bytes(pdf)
 
 
-def write_language(project: Project, prepared: Prepared, out_dir: Path, formats: tuple[str, ...],
+def write_language(project: Project, lang: str, doc: dict, out_dir: Path, formats: tuple[str, ...],
                    progress: Progress) -> list[Output]:
-    lang, doc = prepared.lang, prepared.doc
     outputs = []
     with tempfile.TemporaryDirectory(prefix="wcoreport-") as workdir:
         if "docx" in formats:
@@ -280,46 +178,19 @@ def write_language(project: Project, prepared: Prepared, out_dir: Path, formats:
     return outputs
 
 
-def build_language(project: Project, lang: str, out_dir: Path, formats: tuple[str, ...],
-                   progress: Progress) -> list[Output]:
-    prepared = prepare_language(project, lang, assemble(project, lang), progress)
-    return write_language(project, prepared, out_dir, formats, progress)
-
-
-SiteCitations = Callable[[dict[str, cites.RenderedCitations]], None]
-
-
-def build_reports(project: Project, out_dir: Path, languages: tuple[str, ...] | None = None,
-                  formats: tuple[str, ...] = FORMATS, progress: Progress = lambda _: None,
-                  strict: bool = False, site_citations: SiteCitations | None = None) -> list[Output]:
-    """Build the DOCX and PDF of each language; raises ContentError before writing anything
-    if the sources have errors.
-
-    With `site_citations`, the citeproc runs also format the site's citations: once every
-    language's shared step is done, it is called with them (language -> citations), while the
-    DOCX and PDF are still to write (the site can build meanwhile)."""
+def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
+                  documents: dict[str, list[Page]] | None = None, languages: tuple[str, ...] | None = None,
+                  formats: tuple[str, ...] = FORMATS, progress: Progress = lambda _: None) -> list[Output]:
+    """Build the DOCX and PDF of each language from the checked analysis (the caller has made
+    sure it has no errors); `documents`: the shared documents, if already made."""
     languages = languages or project.languages
-    # Expand every page first, so that no output is written from bad sources.
-    sources = {lang: assemble(project, lang) for lang in languages}
-    project.problems.raise_if_errors(strict)
     out_dir.mkdir(parents=True, exist_ok=True)
-    # Each language goes on to its DOCX and PDF as soon as its shared step is done; the last
-    # one to finish that step hands the site its citations.
-    waiting = set(languages)
-    formatted: dict[str, cites.RenderedCitations] = {}
-    lock = threading.Lock()
 
     def build(lang: str) -> list[Output]:
-        prepared = prepare_language(project, lang, sources[lang], progress, site_citations is not None)
-        if site_citations is not None:
-            with lock:
-                if prepared.site is not None:
-                    formatted[lang] = prepared.site
-                waiting.discard(lang)
-                last = not waiting
-            if last:
-                site_citations({lang: formatted[lang] for lang in languages if lang in formatted})
-        return write_language(project, prepared, out_dir, formats, progress)
+        pages = documents[lang] if documents and lang in documents else document(project, analysis, lang)
+        progress(f"[{lang}] assembling the report")
+        doc = report_document(project, analysis, lang, pages)
+        return write_language(project, lang, doc, out_dir, formats, progress)
 
     with ThreadPoolExecutor(max_workers=min(2, len(languages))) as pool:
         jobs = [pool.submit(build, lang) for lang in languages]

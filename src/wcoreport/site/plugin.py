@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import posixpath
 import re
+from html import escape as html_escape
 import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
@@ -14,18 +14,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from ..diagnostics import Severity
-from ..markdown import citations as cites
-from ..markdown.preprocess import Context, Target, expand
+from mkdocs.structure.toc import get_toc
+
+from ..diagnostics import ContentError, Severity
+from ..markdown.document import document
+from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, check_project
 from ..outputs import DOWNLOADS_ENV
 from ..pandoc import ToolError
 from ..project import Project, load_project
+from ..strings import text as label
 from ..translations import State, Translation, project_translations
-from ..typography import apply_to_html
+from ..vocabulary import REGIONS, SOURCES
 from . import status
 from .config import ReportPluginConfig
 from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
-from .pages import casestudy_page
+from .render import PAGES_ENV, RenderedPage, load_pages, page_url, relative_url, render_pages
 from .search_split import point_search_at_language, split_search_index
 
 log = get_plugin_logger(__name__)
@@ -57,7 +60,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def __init__(self):
         self._key: tuple | None = None
         self.project: Project | None = None
-        self.rendered: dict[str, cites.RenderedCitations] = {}
+        self.analysis: ProjectAnalysis | None = None
+        self.rendered: dict[str, dict[str, RenderedPage]] = {}  # lang -> page -> its HTML
         self.translations: dict[str, dict[str, Translation]] = {}
         self.info: status.SourceInfo | None = None
         self.downloads: set[str] = set()  # report files the build command puts in downloads/
@@ -67,7 +71,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
         key = _fingerprint(root)
         if key != self._key:
-            self._load(root)
+            self._load(root, config.use_directory_urls)
             self._key = key
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
@@ -77,41 +81,33 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self.downloads = set(filter(None, os.environ.get(DOWNLOADS_ENV, "").split(os.pathsep)))
         return config
 
-    def _load(self, root: Path) -> None:
+    def _load(self, root: Path, directory_urls: bool) -> None:
         try:
             project = load_project(root)
-        except Exception as exc:  # ContentError: nothing more can be loaded
-            problems = getattr(exc, "problems", None)
-            if problems is None:
-                raise
-            raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in problems)) from None
+            analysis = check_project(project)
+        except ContentError as exc:  # nothing more can be loaded
+            raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
         errors = [p for p in project.problems.items if p.severity is Severity.ERROR]
         for problem in project.problems.items:
             if problem.severity is Severity.WARNING:
                 log.warning(str(problem))
-        if errors:
+        if errors or project.metadata is None:
             raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in errors))
         if any(c.name == STATUS_PAGE for c in project.chapters):
             raise PluginError(f"a chapter may not be called '{STATUS_PAGE}': the site generates that page")
-        self.project = project
+        self.project, self.analysis = project, analysis
         self.translations = project_translations(project)
-        # Built with the report (build_report.py), the site gets its citations formatted by the
-        # report's citeproc runs, on the first load only (the sources may change when serving).
-        given = _given_citations() if self._key is None else {}
+        # Built with the report (build_report.py), the site gets its pages made from the
+        # report's own citeproc runs, on the first load only (the sources may change when serving).
+        given = _given_pages() if self._key is None else {}
         missing = [lang for lang in project.languages if lang not in given]
         try:
-            # One pandoc run a language; they run side by side (pandoc is a separate process).
             with ThreadPoolExecutor(max_workers=max(1, len(missing))) as pool:
-                rendered = dict(zip(missing, pool.map(self._render_citations, missing)))
+                made = dict(zip(missing, pool.map(lambda lang: render_pages(
+                    project, analysis, lang, document(project, analysis, lang), directory_urls), missing)))
         except ToolError as exc:
             raise PluginError(str(exc)) from None
-        self.rendered = {lang: given[lang] if lang in given else rendered[lang] for lang in project.languages}
-
-    def _render_citations(self, lang: str) -> cites.RenderedCitations:
-        """Every citation of the language, formatted by citeproc in one pandoc run."""
-        project = self.project
-        found = cites.citations_of(project, lang)
-        return cites.render_citations(found, lang, project.bibliography.path, project.locale(lang))
+        self.rendered = {lang: given[lang] if lang in given else made[lang] for lang in project.languages}
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), see i18n_files.py
     def on_files(self, files: Files, config) -> Files:
@@ -122,11 +118,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                 text = resources.files("wcoreport.site").joinpath(asset).read_text("utf-8")
                 files.append(File.generated(config, asset, content=text))
         lang = current_language(config, project.languages)
-        titles = {c.name: c.texts[lang].title for c in project.chapters if lang in c.texts}
-        for cid in project.casestudies:
-            rel = f"{self.config.casestudies_dir}/{cid}.md"
-            content = casestudy_page(cid, self._context(lang, rel, config), titles)
-            add_generated_page(files, config, lang, project.languages[0], rel, content)
+        for cid in project.casestudies:  # their HTML comes in on_page_content
+            add_generated_page(files, config, lang, project.languages[0], f"{CASESTUDY_PAGES}/{cid}.md", "")
         add_generated_page(files, config, lang, project.languages[0], STATUS_PAGE, self._status_page(lang, config))
         return files
 
@@ -138,38 +131,71 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                 continue
             rows.append(status.StatusRow(chapter.name, text.title, text.meta.status, status.word_count(text.body),
                                          self.info.last_change(text.path), self.translations[chapter.name]))
-        link = self._linker(STATUS_PAGE, config.use_directory_urls)
+        here = _page_path(STATUS_PAGE, config.use_directory_urls)
+        link = lambda target: relative_url(here, _page_path(target, config.use_directory_urls))  # noqa: E731
         return status.status_page(lang, rows, link, self.project.languages)
 
-    def _context(self, lang: str, page_rel: str, config) -> Context:
-        return Context(self.project, lang, Target.SITE, type(self.project.problems)(self.project.root),
-                       rendered=self.rendered.get(lang), link=self._linker(page_rel, config.use_directory_urls),
-                       page=page_rel)
-
-    @staticmethod
-    def _linker(page_rel: str, directory_urls: bool):
-        """Links from a page to the other pages of its language folder (by their paths there)."""
-        here = _page_path(page_rel, directory_urls)
-        return lambda target_rel: _relative(here, _page_path(target_rel, directory_urls))
-
-    def on_page_markdown(self, markdown: str, page, config, files):
-        """Expand the project's directives, admonitions and citations for Python-Markdown."""
+    def _page_of(self, page) -> tuple[str, str, RenderedPage | None]:
         lang, _, rel = page.file.src_uri.partition("/")
         if self.project is None or lang not in self.project.languages:
-            return markdown
-        ctx = self._context(lang, rel, config)
+            return lang, rel, None
+        return lang, rel, self.rendered.get(lang, {}).get(rel)
+
+    def on_page_markdown(self, markdown: str, page, config, files):
+        """Chapters and case studies are not read by MkDocs: their HTML comes from the shared
+        document (render.py). Here only their title and description, as escaped text."""
+        lang, rel, rendered = self._page_of(page)
+        if rendered is None:
+            return markdown  # a page we generate whole (the status page)
         chapter = next((c.texts[lang] for c in self.project.chapters if c.name == rel and lang in c.texts), None)
-        first_line = chapter.body_line if chapter else 1
-        return expand(markdown, Path(page.file.abs_src_path or page.file.src_uri), first_line, ctx)
+        if chapter is not None:
+            title = chapter.title
+            description = chapter.meta.description
+        else:
+            title = self.project.casestudies[rel[len(CASESTUDY_PAGES) + 1:-3]].title(lang)
+            description = None
+        # The theme writes both into the page (and the title into the search index) unescaped.
+        page.meta["title"] = html_escape(title)
+        if description is not None:
+            page.meta["description"] = html_escape(description)
+        else:
+            page.meta.pop("description", None)
+        return ""
 
     def on_page_content(self, html: str, page, config, files):
-        """Banners (draft, out-of-date translation), the review badge; French typography."""
-        lang, _, rel = page.file.src_uri.partition("/")
-        if self.project is not None and lang in self.project.languages:
-            html = self._banners(html, lang, rel, page.url, config)
-        if lang == "fr":  # by the same rule as the report
-            return apply_to_html(html)
-        return html
+        """The page's HTML from the shared document; banners (draft, out-of-date translation),
+        the review badge."""
+        lang, rel, rendered = self._page_of(page)
+        if rendered is None:
+            return html
+        page.toc = get_toc(rendered.toc)
+        body = rendered.html
+        if rel.startswith(CASESTUDY_PAGES + "/"):
+            body = self._casestudy_page(lang, rel, body, page.url)
+        return self._banners(body, lang, rel, page.url, config)
+
+    def _casestudy_page(self, lang: str, rel: str, body: str, url: str) -> str:
+        """A case study's own page: its metadata, its box, and the chapters that show it."""
+        project = self.project
+        cid = rel[len(CASESTUDY_PAGES) + 1:-3]
+        study = project.casestudies[cid]
+        techs = ", ".join(project.technologies[t].names[lang] for t in study.meta.technologies
+                          if t in project.technologies)
+        member = study.member_name(lang)
+        if study.meta.administration:
+            member = f"{member} ({study.meta.administration[lang]})"
+        rows = [("member", member), ("region", REGIONS[study.meta.region][lang]), ("technologies", techs),
+                ("year", str(study.meta.year)), ("source", SOURCES[study.meta.source][lang])]
+        table = "".join(f"<tr><th>{html_escape(label(k, lang))}</th><td>{html_escape(v)}</td></tr>" for k, v in rows)
+        users = self.analysis.casestudy_users.get(lang, {}).get(cid, [])
+        titles = {c.name: c.texts[lang].title for c in project.chapters if lang in c.texts}
+        used = ""
+        if users:
+            items = "".join(f'<li><a href="{html_escape(relative_url(url, _page_path(name, True)))}">'
+                            f"{html_escape(titles.get(name, name))}</a></li>" for name in users)
+            used = f'<h2 id="used-in">{html_escape(label("used_in", lang))}</h2><ul class="wco-used-in">{items}</ul>'
+        return (f"<h1>{html_escape(study.title(lang))}</h1>"
+                f'<table class="wco-casestudy-meta">{table}</table>{body}{used}')
 
     def _banners(self, html: str, lang: str, rel: str, url: str, config) -> str:
         project = self.project
@@ -225,29 +251,19 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         log.debug("search index split per language %s in %.3f s", counts, time.perf_counter() - started)
 
 
-def _given_citations() -> dict[str, cites.RenderedCitations]:
-    """The citations the build command formatted for this build, by language (may be none)."""
-    path = os.environ.get(cites.CITATIONS_ENV)
+def _given_pages() -> dict[str, dict[str, RenderedPage]]:
+    """The pages the build command rendered for this build, by language (may be none)."""
+    path = os.environ.get(PAGES_ENV)
     if not path:
         return {}
     try:
-        return cites.load_rendered(Path(path))
+        return load_pages(Path(path))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}  # formatted here instead
+        return {}  # rendered here instead
 
 
 def _page_path(rel: str, directory_urls: bool) -> str:
-    """The URL of a page inside its language's part of the site, from its path in the folder."""
-    stem = rel[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        return stem[: -len("index")]
-    return stem + "/" if directory_urls else stem + ".html"
+    return page_url(rel, directory_urls)
 
 
-def _relative(page_url: str, target: str) -> str:
-    """The link from a page (its URL from the site root) to another URL from the site root."""
-    base = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url) + "/"
-    rel = posixpath.relpath("/" + target, "/" + base)
-    if rel == ".":
-        return "./"
-    return rel + "/" if target.endswith("/") else rel
+_relative = relative_url

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
+from ..strings import text as label
 from ..vocabulary import REGIONS, SOURCES
 
 if TYPE_CHECKING:
-    from .preprocess import Context
+    from ..project import Project
 
 TEXT = {
     "en": {"all": "All", "filter": "Filter the case studies", "shown": "{shown} of {total} case studies shown",
@@ -29,11 +30,11 @@ TEXT = {
 }
 
 
-def catalogue_html(ctx: "Context", labels: dict[str, str]) -> list[str]:
-    """The catalogue's lines of Markdown (raw HTML blocks, each on one line)."""
-    project = ctx.project
-    lang = ctx.lang
-    text = TEXT.get(lang, TEXT["en"])
+def catalogue_html(project: "Project", lang: str, link: Callable[[str], str]) -> str:
+    """The catalogue, as HTML made here (every value escaped); `link` gives the URL of a page
+    of the language folder from the current page."""
+    labels = {k: label(k, lang) for k in ("casestudy", "member", "region", "technologies", "year", "source")}
+    text = TEXT[lang]
     esc = html.escape
     studies = sorted(project.casestudies.items(), key=lambda kv: (kv[1].meta.year, kv[0]))
     tech_name = {tid: t.names.get(lang, tid) for tid, t in project.technologies.items()}
@@ -42,7 +43,7 @@ def catalogue_html(ctx: "Context", labels: dict[str, str]) -> list[str]:
     for cid, study in studies:
         meta = study.meta
         techs = [t for t in meta.technologies if t in tech_name]
-        href = ctx.link(f"casestudies/{cid}.md") if ctx.link else f"casestudies/{cid}/"
+        href = link(f"casestudies/{cid}.md")
         rows.append(
             f'<tr data-region="{esc(meta.region)}" data-technologies="{esc(" ".join(techs))}" '
             f'data-year="{meta.year}">'
@@ -89,4 +90,5 @@ def catalogue_html(ctx: "Context", labels: dict[str, str]) -> list[str]:
     by_region = counts_table(text["by_region"], "region",
                              sorted(((r, REGIONS[r][lang], n) for r, n in region_counts.items()),
                                     key=lambda x: (-x[2], x[1])))
-    return ["", form, "", table, "", f'<div class="wco-counts-group">{by_tech}{by_region}</div>', ""]
+    return f'{form}\n{table}\n<div class="wco-counts-group">{by_tech}{by_region}</div>'
+

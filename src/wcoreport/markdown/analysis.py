@@ -1,0 +1,493 @@
+"""One analysis of each page: read once (includes and case studies expanded, see dialect.py),
+parsed once by pandoc, checked on the tree pandoc produced, and returned as a value.
+
+The value (`PageAnalysis`) holds the page's document tree, which the site and the report both
+write from, and everything the checks need — headings and ids, links, images, citations, case
+studies, figures and tables, abbreviations — each with the file and line the editor typed it
+at. What a writer could not show safely is refused here, on the tree itself: raw code of any
+format, attributes that are not on the allow-list, link schemes other than web and mail
+addresses, images that are not files of the page's language folder.
+
+Lines: pandoc's Markdown reader gives no source positions, so each node is found back in the
+expanded text, in document order, by a piece of text it must contain (a link's address, a
+citation's key, a word); the expanded text's own map then gives the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from ..diagnostics import Problems
+from ..pandoc import ToolError, run_pandoc
+from ..strings import text
+from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
+from .pandoc_ast import Node, attribute, children, inlines, stringify
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+# pandoc's Markdown, less what would let an author's text become something else: TeX and
+# `$math$` (raw TeX is dropped by every writer but LaTeX; math needs alt text in PDF/UA), HTML
+# tags read as Divs and Spans (their attributes would pass to the site), metadata blocks in the
+# middle of a page. Raw HTML and `{=format}` stay on, so that the analysis sees them and refuses.
+READER = "markdown" + "".join(f"-{ext}" for ext in (
+    "raw_tex", "tex_math_dollars", "tex_math_single_backslash", "native_divs", "native_spans",
+    "yaml_metadata_block", "pandoc_title_block", "latex_macros", "markdown_in_html_blocks",
+    # Ids are ours to give (below): pandoc's would repeat across pages of one report.
+    "auto_identifiers"))
+PANDOC_API = (1, 23)
+API_VERSION = [1, 23, 1, 1]  # what the passes on the tree are written for
+
+URL_SCHEMES = {"http", "https", "mailto"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+# Attributes an author may give: an id, classes, and an image's size.
+SIZE = re.compile(r"^\d+(?:\.\d+)?(?:%|px|cm|mm|in|em)?$")
+CLASS = re.compile(r"^[A-Za-z][\w-]*$")
+IDENT = re.compile(r"^[A-Za-z][\w:.-]*$")
+XREF_KINDS = ("fig", "tbl")
+
+
+@dataclass(frozen=True)
+class Located:
+    """Something a page refers to or defines, where the editor typed it."""
+
+    value: str
+    path: Path
+    line: int
+
+
+@dataclass
+class Heading:
+    level: int
+    ident: str
+    title: str
+    path: Path
+    line: int
+    explicit: bool  # typed by the editor ({#id}), not made from the title
+
+
+@dataclass
+class PageAnalysis:
+    """What one page of one language is, once read: its tree, and all that can be checked."""
+
+    name: str  # the page's path in its language folder, e.g. "ai-ml.md"
+    lang: str
+    path: Path
+    blocks: list[Node]  # pandoc's tree of the page (directives expanded), after the checks
+    block_lines: list[tuple[Path, int]]  # where each top-level block starts
+    headings: list[Heading] = field(default_factory=list)
+    ids: dict[str, Located] = field(default_factory=dict)  # every id a link may point to
+    links: list[Located] = field(default_factory=list)  # local links (web addresses are not kept)
+    images: list[Located] = field(default_factory=list)
+    citations: list[Located] = field(default_factory=list)  # bibliography keys
+    xrefs: list[Located] = field(default_factory=list)  # @fig:... / @tbl:...
+    numbered: list[Located] = field(default_factory=list)  # figures and tables with an id, in order
+    casestudies: list[Located] = field(default_factory=list)
+    directives: set[str] = field(default_factory=set)  # casestudies, bibliography, abbreviations
+    abbreviations: dict[str, tuple[str, Path, int]] = field(default_factory=dict)
+    includes: list[Path] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        first = next((h for h in self.headings if h.level == 1), None)
+        return first.title if first else self.name
+
+
+def parse(markdown: str) -> dict:
+    """pandoc's tree of a text in the project's reader format."""
+    doc = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown))
+    version = tuple(doc.get("pandoc-api-version", ())[:2])
+    if version < PANDOC_API:
+        raise ToolError(f"pandoc writes document format {'.'.join(map(str, version)) or '?'}, the project "
+                        f"needs {'.'.join(map(str, PANDOC_API))} or later: install the project's packages")
+    return doc
+
+
+class _Locator:
+    """Finds nodes back in the expanded text, moving forward only."""
+
+    WINDOW = 400  # lines searched ahead for one node
+
+    def __init__(self, expanded: Expanded):
+        self.lines = expanded.lines
+        self.origin = expanded.origin
+        self.cursor = 0
+
+    def find(self, needle: str) -> int | None:
+        needle = needle.strip()
+        if not needle:
+            return None
+        end = min(len(self.lines), self.cursor + self.WINDOW)
+        for i in range(self.cursor, end):
+            if needle in self.lines[i]:
+                self.cursor = i
+                return i
+        return None
+
+    def here(self) -> tuple[Path, int]:
+        if not self.origin:
+            return Path("."), 0
+        return self.origin[min(self.cursor, len(self.origin) - 1)]
+
+
+def _anchor(node: Node) -> str:
+    """A piece of the source text that the node must contain, to find it back."""
+    kind, c = node.get("t"), node.get("c")
+    if kind == "Str":
+        word = max(re.findall(r"\w+", c), key=len, default="")
+        return word if len(word) >= 3 else ""
+    if kind in ("Link", "Image"):
+        return c[2][0]
+    if kind in ("Code", "RawInline"):
+        return c[1].split("\n")[0][:40]
+    if kind in ("CodeBlock", "RawBlock"):
+        first = next((ln for ln in c[1].split("\n") if ln.strip()), "")
+        return first[:40]
+    if kind == "Cite":
+        return "@" + c[0][0]["citationId"]
+    for child in children(node):  # a container: the first thing in it that can be found
+        for item in child:
+            if isinstance(item, dict) and (found := _anchor(item)):
+                return found
+    return ""
+
+
+class _Analyser:
+    def __init__(self, project: "Project", lang: str, page: PageAnalysis, expanded: Expanded, problems: Problems):
+        self.project, self.lang, self.page, self.problems = project, lang, page, problems
+        self.locator = _Locator(expanded)
+        self.docs = (project.docs_dir / lang).resolve()
+        self.level = 0  # the last heading level, for skips
+        self.casestudy: str | None = None  # inside the box of this case study
+
+    def error(self, message: str) -> None:
+        path, line = self.locator.here()
+        self.problems.error(path, line, message)
+
+    def blocks(self, blocks: list[Node]) -> list[tuple[Path, int]]:
+        """Check the page's top-level blocks; where each one starts."""
+        starts = []
+        for block in blocks:
+            anchor = _anchor(block)
+            if anchor:
+                self.locator.find(anchor)
+            starts.append(self.locator.here())
+            self.node(block, 0)
+        return starts
+
+    def node(self, node: Any, depth: int) -> None:
+        if not isinstance(node, dict):
+            return
+        if depth > 4 * MAX_NESTING:
+            self.error(f"blocks nested more than {MAX_NESTING} levels deep")
+            return
+        anchor = _anchor(node)
+        if anchor:
+            self.locator.find(anchor)
+        kind = node["t"]
+        check = getattr(self, f"_{kind}", None)
+        if check is not None and check(node) is False:
+            return  # the node's own check handled its children
+        for child in children(node):
+            for item in child:
+                self.node(item, depth + 1)
+
+    # --- attributes, on every node that has them
+    def attributes(self, node_attr: list, allowed: tuple[str, ...] = ()) -> None:
+        ident, classes, pairs = node_attr
+        if ident and not IDENT.match(ident):
+            self.error(f"the id '{ident}' is not usable: letters, digits, '-', '_', ':' and '.' only, "
+                       "starting with a letter")
+        for cls in classes:
+            if not CLASS.match(cls):
+                self.error(f"the class '{cls}' is not usable: letters, digits, '-' and '_' only")
+        for key, value in pairs:
+            if key in allowed:
+                if not SIZE.match(value):
+                    self.error(f"{key}='{value}': give a number with a unit, e.g. {key}=\"50%\"")
+                continue
+            self.error(f"the attribute '{key}' is not offered"
+                       + (" (allowed here: " + ", ".join(allowed) + ")" if allowed else
+                          ": an id ({#id}) and classes ({.name}) are"))
+
+    def _ident(self, ident: str) -> None:
+        if ident:
+            path, line = self.locator.here()
+            self.page.ids.setdefault(ident, Located(ident, path, line))
+
+    # --- raw code: never from an author
+    def _RawBlock(self, node: Node) -> bool:
+        self.error(f"raw {node['c'][0]} is not offered (it would reach the {node['c'][0]} output unchecked): "
+                   "write Markdown")
+        return False
+
+    def _RawInline(self, node: Node) -> bool:
+        fmt = node["c"][0]
+        what = "HTML" if fmt == "html" else fmt
+        self.error(f"raw {what} is not offered (it would reach an output unchecked): write Markdown"
+                   + (" — to show a tag as text, put it in `backticks`" if fmt == "html" else ""))
+        return False
+
+    def _Math(self, node: Node) -> None:
+        self.error("math is not offered: write the formula in words or as `code`")
+
+    # --- headings
+    def _Header(self, node: Node) -> None:
+        level, node_attr, content = node["c"]
+        self.attributes(node_attr)
+        if self.casestudy is not None:
+            return
+        if level > self.level + 1:
+            self.error(f"heading level {level} after level {self.level}: a heading may go one level deeper at "
+                       f"most ({'#' * (self.level + 1)} here)")
+        self.level = level
+        path, line = self.locator.here()
+        explicit = bool(node_attr[0])
+        if not explicit:
+            node_attr[0] = self._slug(stringify(content))
+        self.page.headings.append(Heading(level, node_attr[0], stringify(content), path, line, explicit))
+        self._ident(node_attr[0])
+
+    def _slug(self, title: str) -> str:
+        """An id from a heading's text (as pandoc makes them), unique on the page."""
+        base = re.sub(r"[^\w\s-]", "", title.lower(), flags=re.UNICODE)
+        base = re.sub(r"\s+", "-", base.strip()).strip("-")
+        base = re.sub(r"^[\W\d_]+", "", base) or "section"
+        ident, n = base, 1
+        while ident in self.page.ids:
+            ident = f"{base}-{n}"
+            n += 1
+        return ident
+
+    # --- containers with attributes
+    def _Div(self, node: Node) -> bool | None:
+        node_attr, content = node["c"]
+        cid = attribute(node_attr, "data-casestudy")
+        if cid is not None:  # a case study's box, made by the dialect
+            self._casestudy_box(cid, node)
+            outer, self.casestudy = self.casestudy, cid
+            for block in content:
+                self.node(block, 1)
+            self.casestudy = outer
+            return False
+        for cls in node_attr[1]:
+            if cls.startswith("wco-"):
+                self.page.directives.add(cls[4:])
+        self._ident(node_attr[0])
+        return None
+
+    def _Span(self, node: Node) -> None:
+        self.attributes(node["c"][0])
+        self._ident(node["c"][0][0])
+
+    def _Code(self, node: Node) -> None:
+        self.attributes(node["c"][0])
+
+    def _CodeBlock(self, node: Node) -> None:
+        self.attributes(node["c"][0])
+        self._ident(node["c"][0][0])
+
+    def _Table(self, node: Node) -> None:
+        node_attr = node["c"][0]
+        self.attributes(node_attr)
+        self._numbered(node_attr[0], "tbl")
+
+    def _Figure(self, node: Node) -> None:
+        node_attr = node["c"][0]
+        self.attributes(node_attr)
+        self._numbered(node_attr[0], "fig")
+
+    def _numbered(self, ident: str, kind: str) -> None:
+        if not ident:
+            return
+        if not ident.startswith(kind + ":"):
+            self.error(f"the id of a {'figure' if kind == 'fig' else 'table'} starts with '{kind}:' "
+                       f"(e.g. {{#{kind}:name}}) so that @{kind}:name can refer to it")
+            return
+        path, line = self.locator.here()
+        self.page.numbered.append(Located(ident, path, line))
+        self._ident(ident)
+
+    # --- links, images, citations
+    def _Link(self, node: Node) -> None:
+        node_attr, _content, (url, _title) = node["c"]
+        self.attributes(node_attr)
+        self._ident(node_attr[0])
+        scheme = urlsplit(url).scheme.lower() if ":" in url else ""
+        if scheme and len(scheme) > 1:
+            if scheme not in URL_SCHEMES:
+                self.error(f"link '{url[:60]}': only web (https://) and e-mail (mailto:) addresses are offered")
+            return
+        if self.casestudy is not None:
+            self.error(f"link '{url}': a case study links only to full web addresses (https://...)")
+            return
+        path, line = self.locator.here()
+        self.page.links.append(Located(url, path, line))
+
+    def _Image(self, node: Node) -> None:
+        node_attr, content, (src, _title) = node["c"]
+        self.attributes(node_attr, allowed=("width", "height"))
+        if self.casestudy is not None:
+            self.error(f"image '{src[:60]}': a case study has no images")
+            return
+        if not stringify(content).strip():
+            self.error("an image needs a text alternative: ![what it shows](file)")
+        if ":" in src or src.startswith("//"):
+            self.error(f"image '{src[:60]}': images are files beside the chapters (e.g. images/chart.png), "
+                       "not web or data addresses")
+            return
+        if "%" in src or "\\" in src or " " in src:
+            self.error(f"image '{src}': name image files with letters, digits, '-', '_' and '.' only")
+            return
+        path, line = self.locator.here()
+        if Path(src).suffix.lower() not in IMAGE_SUFFIXES:
+            self.error(f"image '{src}': use a PNG, JPEG, GIF, WebP or SVG file")
+            return
+        resolved = (path.parent / src).resolve()
+        if not resolved.is_relative_to(self.docs):
+            self.error(f"image '{src}' points outside docs/{self.lang}/: refused")
+        elif not resolved.is_file():
+            self.error(f"image '{src}': file not found")
+        else:
+            self.page.images.append(Located(src, path, line))
+
+    def _Cite(self, node: Node) -> bool | None:
+        citations, _content = node["c"]
+        path, line = self.locator.here()
+        for citation in citations:
+            key = citation["citationId"]
+            kind = key.split(":", 1)[0]
+            if kind in XREF_KINDS and ":" in key:
+                self.page.xrefs.append(Located(key, path, line))
+            else:
+                if key not in self.project.bibliography:
+                    self.error(f"unknown citation key '{key}' (not in references.bib)")
+                self.page.citations.append(Located(key, path, line))
+        return None
+
+    # --- a case study's box: its title and Member line filled with the metadata, as text
+    def _casestudy_box(self, cid: str, node: Node) -> None:
+        path, line = self.locator.here()
+        self.page.casestudies.append(Located(cid, path, line))
+        study = self.project.casestudies[cid]
+        member = study.member_name(self.lang)
+        if study.meta.administration:
+            member = study.meta.administration.get(self.lang) or member
+        title = text("casestudy", self.lang) + (" : " if self.lang == "fr" else ": ") + study.title(self.lang)
+        for block in node["c"][1]:
+            if block["t"] != "Div":
+                continue
+            classes = block["c"][0][1]
+            if "casestudy-title" in classes:
+                block["c"][1] = [{"t": "Plain", "c": inlines(title)}]
+            elif "casestudy-member" in classes:
+                block["c"][1] = [{"t": "Plain", "c": inlines(f"{member} · {study.meta.year}")}]
+        # Headings of a Member's text are the box's own: bold lines, in every output.
+        node["c"][1] = [{"t": "Para", "c": [{"t": "Strong", "c": b["c"][2]}]} if b["t"] == "Header" else b
+                        for b in node["c"][1]]
+        self._ident(node["c"][0][0])
+
+
+def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Expanded,
+             problems: Problems) -> PageAnalysis:
+    try:
+        doc = parse(expanded.text)
+    except ToolError as exc:
+        problems.error(path, 0, f"pandoc could not read the page: {exc}")
+        doc = {"blocks": []}
+    except RecursionError:
+        problems.error(path, 0, "the page is nested too deeply to be read")
+        doc = {"blocks": []}
+    page = PageAnalysis(name, lang, path, doc["blocks"], [], abbreviations=expanded.abbreviations,
+                        includes=expanded.includes)
+    analyser = _Analyser(project, lang, page, expanded, problems)
+    try:
+        page.block_lines = analyser.blocks(page.blocks)
+    except RecursionError:
+        problems.error(path, 0, "the page is nested too deeply to be read")
+        page.blocks = []
+    if page.abbreviations:
+        page.blocks = _mark_abbreviations(page.blocks, page.abbreviations)
+    return page
+
+
+def _mark_abbreviations(blocks: list[Node], abbreviations: dict[str, tuple[str, Path, int]]) -> list[Node]:
+    """Each word that is an abbreviation becomes a Span(.abbr, title=its full name)."""
+    from .pandoc_ast import map_inlines
+
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in sorted(abbreviations, key=len, reverse=True))
+                         + r")(?!\w)")
+
+    def change(node: Node):
+        if node.get("t") != "Str" or not pattern.search(node["c"]):
+            return None
+        out = []
+        last = 0
+        for m in pattern.finditer(node["c"]):
+            if m.start() > last:
+                out.append({"t": "Str", "c": node["c"][last:m.start()]})
+            out.append({"t": "Span", "c": [["", ["abbr"], [["title", abbreviations[m.group(1)][0]]]],
+                                           [{"t": "Str", "c": m.group(1)}]]})
+            last = m.end()
+        if last < len(node["c"]):
+            out.append({"t": "Str", "c": node["c"][last:]})
+        return out
+
+    def skip_code(nodes):
+        return map_inlines(nodes, change)
+
+    return skip_code(blocks)
+
+
+def analyse_chapter(project: "Project", lang: str, name: str, problems: Problems) -> PageAnalysis | None:
+    chapter = next((c for c in project.chapters if c.name == name), None)
+    text_ = chapter.texts.get(lang) if chapter else None
+    if text_ is None:
+        return None
+    expanded = expand_page(project, lang, text_.body, text_.path, text_.body_line, problems)
+    return _analyse(project, lang, name, text_.path, expanded, problems)
+
+
+def analyse_casestudy(project: "Project", lang: str, cid: str, problems: Problems) -> PageAnalysis:
+    """A case study's box alone (its own page on the site)."""
+    expanded = expand_casestudy(project, lang, cid, problems)
+    path = project.casestudies[cid].text_path(lang)
+    return _analyse(project, lang, f"casestudies/{cid}.md", path, expanded, problems)
+
+
+@dataclass
+class LanguageAnalysis:
+    lang: str
+    pages: dict[str, PageAnalysis]  # chapters, in nav order
+    casestudies: dict[str, PageAnalysis]  # each case study's box alone, by id
+
+
+def analyse_language(project: "Project", lang: str, problems: Problems) -> LanguageAnalysis:
+    """Every chapter and case study of a language, analysed (pandoc runs side by side)."""
+    names = [c.name for c in project.chapters if lang in c.texts]
+    # Each page reports into its own collector, merged in order: the threads never share one.
+    jobs: list[tuple[str, str, Problems]] = [("page", n, Problems(project.root)) for n in names]
+    jobs += [("casestudy", cid, Problems(project.root)) for cid in project.casestudies]
+
+    def run(job):
+        kind, name, found = job
+        if kind == "page":
+            return analyse_chapter(project, lang, name, found)
+        return analyse_casestudy(project, lang, name, found)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, jobs))
+    pages: dict[str, PageAnalysis] = {}
+    studies: dict[str, PageAnalysis] = {}
+    for (kind, name, found), result in zip(jobs, results):
+        problems.extend(found)
+        if result is None:
+            continue
+        (pages if kind == "page" else studies)[name] = result
+    return LanguageAnalysis(lang, pages, studies)

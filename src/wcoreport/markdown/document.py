@@ -1,0 +1,144 @@
+"""A language's pages as one pandoc document, citations formatted by citeproc once.
+
+The report and the site are both written from this document: the report takes the chapters
+in nav order, the site takes every page. Pages travel as `Div(.wco-page, page=NAME)`. What
+only the site shows (pages left out of the report, the case studies' own pages) comes after
+the report's chapters, so that it cannot change the report's citation numbers or notes.
+
+Shared here, so that the outputs cannot disagree: the numbers of figures and tables, in their
+captions and in the references to them (`@fig:id` becomes a link "Figure 3" to its page), and
+the one citeproc run.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..pandoc import run_pandoc
+from .analysis import API_VERSION
+from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
+from .pandoc_ast import Node, attribute, div, inlines, map_inlines, walk
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+PAGE = "wco-page"
+REFS = "refs"  # the Div citeproc fills with the reference list
+
+
+@dataclass
+class Page:
+    name: str  # path in the language folder; case studies: "casestudies/ID.md"
+    blocks: list[Node]
+    in_report: bool
+
+
+def _cite_all() -> dict:
+    """`nocite: @*` as pandoc's tree: every entry of the bibliography is listed."""
+    cite = {"citationId": "*", "citationPrefix": [], "citationSuffix": [], "citationMode": {"t": "NormalCitation"},
+            "citationNoteNum": 0, "citationHash": 0}
+    return {"t": "MetaInlines", "c": [{"t": "Cite", "c": [[cite], [{"t": "Str", "c": "@*"}]]}]}
+
+
+def _number(blocks: list[Node], numbers: dict[str, Numbered], lang: str, page: str) -> list[Node]:
+    """Captions of numbered figures and tables get their number; @fig:/@tbl: become links."""
+    separator = " : " if lang == "fr" else ": "
+
+    def caption(node: Node, _depth: int) -> None:
+        if node["t"] not in ("Figure", "Table"):
+            return
+        item = numbers.get(node["c"][0][0])
+        if item is None:
+            return
+        long = node["c"][1][1]
+        prefix = inlines(item.label(lang) + separator.rstrip()) + [{"t": "Space"}]
+        if long and long[0]["t"] in ("Plain", "Para"):
+            long[0]["c"][:0] = prefix
+        else:
+            long[:0] = [{"t": "Plain", "c": prefix[:-1]}]
+
+    walk(blocks, caption)
+
+    def xref(node: Node):
+        if node.get("t") != "Cite":
+            return None
+        citations = node["c"][0]
+        ids = [c["citationId"] for c in citations]
+        if not all(i in numbers for i in ids):
+            return None  # a citation (or an unknown reference, which the check reported)
+        out: list[Node] = []
+        for n, ident in enumerate(ids):
+            if n:
+                out += [{"t": "Str", "c": ","}, {"t": "Space"}]
+            item = numbers[ident]
+            target = ("" if item.page == page else item.page) + "#" + ident
+            out.append({"t": "Link", "c": [["", [], []], inlines(item.label(lang)), [target, ""]]})
+        return out
+
+    return map_inlines(blocks, xref)
+
+
+def _bibliography_div(pages: list[Page]) -> None:
+    """citeproc fills the Div with the id `refs`: the `{% bibliography %}` of the report."""
+    found = False
+
+    def visit(node: Node, _depth: int) -> None:
+        nonlocal found
+        if node["t"] == "Div" and "wco-bibliography" in node["c"][0][1] and not found:
+            node["c"][0][0] = REFS
+            found = True
+
+    for page in pages:
+        if page.in_report:
+            walk(page.blocks, visit)
+    for page in pages:
+        if not page.in_report:
+            walk(page.blocks, visit)
+
+
+def language_pages(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[Page]:
+    """The pages of a language, the report's first (copies: the analysis stays as it was)."""
+    found = analysis.languages[lang]
+    report, site_only = [], []
+    for chapter in project.chapters:
+        page = found.pages.get(chapter.name)
+        if page is not None:
+            (report if chapter.in_report else site_only).append(
+                Page(chapter.name, copy.deepcopy(page.blocks), chapter.in_report))
+    for cid, page in found.casestudies.items():
+        site_only.append(Page(f"{CASESTUDY_PAGES}/{cid}.md", copy.deepcopy(page.blocks), False))
+    pages = report + site_only
+    for page in pages:
+        page.blocks = _number(page.blocks, analysis.numbers[lang], lang, page.name)
+    _bibliography_div(pages)
+    return pages
+
+
+def format_citations(project: "Project", lang: str, pages: list[Page], style_args: list[str] | None = None
+                     ) -> list[Page]:
+    """One citeproc run over all the pages of a language; the pages as they come out of it."""
+    doc = {
+        "pandoc-api-version": API_VERSION,
+        "meta": {"nocite": _cite_all(), "link-citations": {"t": "MetaBool", "c": False}},
+        "blocks": [div([PAGE], page.blocks, pairs={"page": page.name}) for page in pages],
+    }
+    out = json.loads(run_pandoc(
+        ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={project.bibliography.path}",
+         "-M", f"lang={project.locale(lang)}", *(style_args or [])],
+        json.dumps(doc, separators=(",", ":"))))
+    by_name = {p.name: p for p in pages}
+    result = []
+    for block in out["blocks"]:
+        if block["t"] == "Div" and PAGE in block["c"][0][1]:
+            name = attribute(block["c"][0], "page")
+            result.append(Page(name, block["c"][1], by_name[name].in_report))
+    return result
+
+
+def document(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[Page]:
+    """The pages of a language, numbered and with citations formatted: what both outputs write."""
+    return format_citations(project, lang, language_pages(project, analysis, lang))
+

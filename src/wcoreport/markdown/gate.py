@@ -1,0 +1,208 @@
+"""The check: every page of every language analysed once, then what no single page can tell —
+ids unique in a language, links and their anchors, each case study shown once, figure and
+table numbers, citations used, translations up to date.
+
+`check_project` returns the analysis (a value): the site and the report are written from it,
+so what they write is exactly what was checked.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+
+from ..strings import missing as missing_strings
+from ..strings import text
+from ..translations import check_translations
+from .analysis import LanguageAnalysis, Located, PageAnalysis, analyse_language
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+CASESTUDY_PAGES = "casestudies"  # the site's folder of case-study pages, in each language
+
+
+@dataclass(frozen=True)
+class Numbered:
+    """A figure or table with an id: its number through the report of a language."""
+
+    kind: str  # "fig" or "tbl"
+    number: int
+    page: str
+
+    def label(self, lang: str) -> str:
+        return f"{text(self.kind, lang)} {self.number}"
+
+
+@dataclass
+class ProjectAnalysis:
+    languages: dict[str, LanguageAnalysis]
+    numbers: dict[str, dict[str, Numbered]] = field(default_factory=dict)  # lang -> id -> number
+    casestudy_users: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> id -> pages
+
+    def page(self, lang: str, name: str) -> PageAnalysis | None:
+        return self.languages[lang].pages.get(name)
+
+
+def check_project(project: "Project") -> ProjectAnalysis:
+    """Analyse every page and check across pages; problems go to `project.problems`."""
+    problems = project.problems
+    for message in missing_strings(project.languages):
+        problems.error(Path(__file__).parent.parent / "strings.py", 0, message)
+    analysis = ProjectAnalysis({lang: analyse_language(project, lang, problems) for lang in project.languages})
+    cited: set[str] = set()
+    for lang, found in analysis.languages.items():
+        analysis.numbers[lang] = _numbers(project, found, problems)
+        analysis.casestudy_users[lang] = _casestudies(project, found, problems)
+        _ids_and_links(project, lang, found, analysis.numbers[lang], problems)
+        for page in [*found.pages.values(), *found.casestudies.values()]:
+            cited.update(c.value for c in page.citations)
+        _directives_once(found, problems)
+    _check_symlinks(project)
+    for key, line in project.bibliography.lines.items():
+        if key not in cited:
+            problems.warning(project.bibliography.path, line, f"entry '{key}' is cited nowhere")
+    check_translations(project)
+    return analysis
+
+
+def _numbers(project: "Project", found: LanguageAnalysis, problems) -> dict[str, Numbered]:
+    """Figures and tables with an id, numbered through the report in nav order."""
+    numbers: dict[str, Numbered] = {}
+    first: dict[str, Located] = {}
+    counts = {"fig": 0, "tbl": 0}
+    for chapter in project.chapters:
+        page = found.pages.get(chapter.name)
+        if page is None:
+            continue
+        for item in page.numbered:
+            if item.value in first:
+                where = first[item.value]
+                problems.error(item.path, item.line, f"the id '{item.value}' is already used at "
+                                                     f"{problems.relative(where.path)}:{where.line}")
+                continue
+            first[item.value] = item
+            kind = item.value.split(":")[0]
+            counts[kind] += 1
+            numbers[item.value] = Numbered(kind, counts[kind], chapter.name)
+    for page in found.pages.values():
+        for ref in page.xrefs:
+            if ref.value not in numbers:
+                problems.error(ref.path, ref.line, f"unknown cross-reference '@{ref.value}' (no figure or table "
+                                                   f"{{#{ref.value}}} in the chapters)")
+    return numbers
+
+
+def _casestudies(project: "Project", found: LanguageAnalysis, problems) -> dict[str, list[str]]:
+    """Each case study shown once a language; which pages show it; unused ones."""
+    users: dict[str, list[str]] = {}
+    shown: dict[str, Located] = {}
+    for name, page in found.pages.items():
+        for use in page.casestudies:
+            if use.value in shown:
+                where = shown[use.value]
+                problems.error(use.path, use.line, f"case study '{use.value}' is already shown at "
+                                                   f"{problems.relative(where.path)}:{where.line}: show it once "
+                                                   "per language, and link to it elsewhere")
+                continue
+            shown[use.value] = use
+            users.setdefault(use.value, []).append(name)
+    for cid, study in project.casestudies.items():
+        if cid not in users:
+            problems.warning(study.folder / "casestudy.yml", 1,
+                             f"case study '{cid}' is used in no chapter in '{found.lang}'")
+    return users
+
+
+def _directives_once(found: LanguageAnalysis, problems) -> None:
+    seen: dict[str, str] = {}
+    for name, page in found.pages.items():
+        for directive in ("bibliography", "abbreviations"):
+            if directive in page.directives:
+                if directive in seen and seen[directive] != name:
+                    problems.error(page.path, 0, f"{{% {directive} %}} is already used in "
+                                                 f"docs/{found.lang}/{seen[directive]}: once per language")
+                seen.setdefault(directive, name)
+
+
+def _ids_and_links(project: "Project", lang: str, found: LanguageAnalysis, numbers: dict[str, Numbered],
+                   problems) -> None:
+    """Ids unique in a language (the report is one document); local links and their anchors."""
+    owner: dict[str, Located] = {}
+    for page in found.pages.values():
+        for heading in page.headings:
+            if not heading.explicit:
+                continue
+            where = owner.get(heading.ident)
+            if where is not None and (where.path, where.line) != (heading.path, heading.line):
+                problems.error(heading.path, heading.line, f"duplicate id '{heading.ident}' (first used at "
+                                                           f"{problems.relative(where.path)}:{where.line})")
+            else:
+                owner[heading.ident] = Located(heading.ident, heading.path, heading.line)
+    docs = (project.docs_dir / lang).resolve()
+    for page in [*found.pages.values()]:
+        for link in page.links:
+            _check_link(project, lang, docs, page, link, found, problems)
+
+
+def resolve_link(docs: Path, source: Path, url: str) -> tuple[str | None, str]:
+    """A local link's target: (page path in the language folder, or None for this page; anchor)."""
+    file_part, _, anchor = url.partition("#")
+    if not file_part:
+        return None, anchor
+    resolved = (source.parent / unquote(file_part)).resolve()
+    try:
+        return resolved.relative_to(docs).as_posix(), anchor
+    except ValueError:
+        return "..", anchor
+
+
+def _check_link(project: "Project", lang: str, docs: Path, page: PageAnalysis, link: Located,
+                found: LanguageAnalysis, problems) -> None:
+    target, anchor = resolve_link(docs, link.path, link.value)
+    if target == "..":
+        problems.error(link.path, link.line, f"link '{link.value}' points outside docs/{lang}/: refused")
+        return
+    if target is None:
+        target_page = page
+    elif target.startswith(CASESTUDY_PAGES + "/") and target.endswith(".md"):
+        cid = posixpath.basename(target)[:-3]
+        if cid not in project.casestudies:
+            problems.error(link.path, link.line, f"link '{link.value}': no case study '{cid}'")
+        elif anchor:
+            problems.error(link.path, link.line, f"link '{link.value}': link to the case study itself, "
+                                                 "without '#...'")
+        return
+    elif target in found.pages:
+        target_page = found.pages[target]
+    elif (docs / target).is_file() and not target.endswith(".md"):
+        problems.error(link.path, link.line, f"link '{link.value}': a link goes to a chapter (a .md file of "
+                                             "the nav) or a web address; files are not part of the report")
+        return
+    else:
+        problems.error(link.path, link.line, f"link '{link.value}': no chapter docs/{lang}/{target}")
+        return
+    if anchor and anchor not in target_page.ids:
+        problems.error(link.path, link.line, f"link '{link.value}': no heading with the anchor '#{anchor}' "
+                                             f"in docs/{lang}/{target_page.name}")
+
+
+def _check_symlinks(project: "Project") -> None:
+    """No file or folder of the sources may be a link to a place outside the project: MkDocs
+    would copy it into the public site (an image, a PDF, anything in docs/), and the report
+    would read it. One error per link, wherever it is."""
+    problems = project.problems
+    for top in (project.docs_dir, project.root / "casestudies"):
+        if top.is_symlink() or not top.is_dir():
+            if top.is_symlink() and not problems.inside(top):
+                problems.error(top, 0, "the file is a link to a place outside the project: refused")
+            continue
+        for folder, dirs, files in os.walk(top):  # does not follow links to folders
+            for name in sorted(dirs + files):
+                path = Path(folder) / name
+                if path.is_symlink() and not problems.inside(path):
+                    problems.error(path, 0, "the file is a link to a place outside the project: refused")

@@ -1,0 +1,148 @@
+"""Small helpers for pandoc's document tree (its JSON form, held as Python dicts and lists).
+
+Text that comes from data (YAML values, a Member's name, a label) enters the tree only as
+`Str` and `Space` nodes made here: each writer (HTML, DOCX, Typst) then escapes it as text, so
+no character of it can become markup, raw code or a citation in any output.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterator
+
+Node = dict[str, Any]
+
+
+def inlines(text: str) -> list[Node]:
+    """Plain text as inline nodes: words and spaces, nothing else."""
+    out: list[Node] = []
+    for i, word in enumerate(" ".join(text.split()).split(" ")):
+        if i:
+            out.append({"t": "Space"})
+        if word:
+            out.append({"t": "Str", "c": word})
+    return out
+
+
+def plain(text: str) -> Node:
+    return {"t": "Plain", "c": inlines(text)}
+
+
+def para(text: str) -> Node:
+    return {"t": "Para", "c": inlines(text)}
+
+
+def attr(ident: str = "", classes: list[str] | None = None, pairs: dict[str, str] | None = None) -> list:
+    return [ident, list(classes or []), [[k, v] for k, v in (pairs or {}).items()]]
+
+
+def div(classes: list[str], blocks: list[Node], ident: str = "", pairs: dict[str, str] | None = None) -> Node:
+    return {"t": "Div", "c": [attr(ident, classes, pairs), blocks]}
+
+
+def attribute(node_attr: list, key: str) -> str | None:
+    return next((v for k, v in node_attr[2] if k == key), None)
+
+
+def stringify(node: Any) -> str:
+    """The plain text of a node or a list of nodes (as pandoc's `stringify`)."""
+    if isinstance(node, list):
+        return "".join(stringify(n) for n in node)
+    if not isinstance(node, dict):
+        return ""
+    kind, content = node.get("t"), node.get("c")
+    if kind == "Str":
+        return content
+    if kind in ("Space", "SoftBreak", "LineBreak"):
+        return " "
+    if kind in ("Code", "Math"):
+        return content[1]
+    if kind in ("RawInline", "RawBlock", "Note"):
+        return ""
+    if kind == "Quoted":
+        return "“" + stringify(content[1]) + "”"
+    if kind in ("Link", "Image", "Span", "Div"):
+        return stringify(content[1])
+    if kind == "Cite":
+        return stringify(content[1])
+    return stringify(content)
+
+
+# Where each kind of node keeps its children: inline lists, block lists, lists of either.
+def children(node: Node) -> Iterator[list]:
+    """Every list of child nodes (blocks or inlines) of a node, in document order."""
+    kind, c = node.get("t"), node.get("c")
+    if kind in ("Para", "Plain", "Emph", "Strong", "Strikeout", "Superscript", "Subscript",
+                "SmallCaps", "Underline", "BlockQuote"):
+        yield c
+    elif kind in ("Span", "Div", "Link", "Image"):
+        yield c[1]
+    elif kind == "Header":
+        yield c[2]
+    elif kind == "Quoted":
+        yield c[1]
+    elif kind == "Cite":
+        for citation in c[0]:
+            yield citation["citationPrefix"]
+            yield citation["citationSuffix"]
+        yield c[1]
+    elif kind == "Note":
+        yield c
+    elif kind == "LineBlock":
+        yield from c
+    elif kind in ("BulletList",):
+        yield from c
+    elif kind == "OrderedList":
+        yield from c[1]
+    elif kind == "DefinitionList":
+        for term, definitions in c:
+            yield term
+            yield from definitions
+    elif kind == "Figure":
+        yield from _caption_lists(c[1])
+        yield c[2]
+    elif kind == "Table":
+        yield from _caption_lists(c[1])
+        yield from _table_cells(c)
+
+
+def _caption_lists(caption: list) -> Iterator[list]:
+    short, long = caption
+    if short:
+        yield short
+    yield long
+
+
+def _table_cells(c: list) -> Iterator[list]:
+    _attr, _caption, _specs, head, bodies, foot = c
+    rows = list(head[1])
+    for body in bodies:
+        rows += body[2] + body[3]
+    rows += foot[1]
+    for row in rows:
+        for cell in row[1]:
+            yield cell[4]
+
+
+def walk(nodes: list, visit: Callable[[Node, int], None], depth: int = 0) -> None:
+    """Call `visit(node, depth)` on every node below `nodes`, in document order (pre-order)."""
+    for node in nodes:
+        if not isinstance(node, dict):
+            continue
+        visit(node, depth)
+        for child in children(node):
+            walk(child, visit, depth + 1)
+
+
+def map_inlines(nodes: list, change: Callable[[Node], list | None]) -> list:
+    """A copy-free rewrite: each inline for which `change` returns a list is replaced by it."""
+    out = []
+    for node in nodes:
+        if isinstance(node, dict):
+            for child in children(node):
+                child[:] = map_inlines(child, change)
+            replaced = change(node)
+            if replaced is not None:
+                out.extend(replaced)
+                continue
+        out.append(node)
+    return out

@@ -1,0 +1,162 @@
+"""The site's pages, written by pandoc's HTML writer from the shared document (the same tree
+the DOCX and the PDF are written from: markdown/document.py).
+
+MkDocs still makes the site (navigation, theme, search); it gets each page's HTML and table of
+contents from here instead of reading the Markdown itself (plugin.py). What only the site has
+is done here: links and images as URLs of the site, a case study's box linking to its page,
+the catalogue as a table a script can filter.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..markdown.analysis import API_VERSION, PageAnalysis
+from ..markdown.document import Page
+from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
+from ..markdown.pandoc_ast import Node, attribute, map_inlines, walk
+from ..pandoc import run_pandoc
+from ..report.french_text import apply_french_spacing
+from .catalogue import catalogue_html
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+# File (JSON) of the site's pages already rendered by the build command, which made them from
+# the same citeproc runs as the report; set for the MkDocs build it runs (plugin.py).
+PAGES_ENV = "WCOREPORT_PAGES"
+
+
+@dataclass
+class RenderedPage:
+    html: str
+    toc: list[dict]  # MkDocs' toc tokens: level, id, name, children
+    title: str
+
+
+def page_url(name: str, directory_urls: bool = True) -> str:
+    """The URL of a page inside its language's part of the site, from its path in the folder."""
+    stem = name[:-3] if name.endswith(".md") else name
+    if stem == "index" or stem.endswith("/index"):
+        return stem[: -len("index")]
+    return stem + "/" if directory_urls else stem + ".html"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """The link from a page (its URL in the site) to another URL of the site."""
+    base = from_url if from_url.endswith("/") or not from_url else posixpath.dirname(from_url) + "/"
+    rel = posixpath.relpath("/" + to_url, "/" + base)
+    if rel == ".":
+        return "./"
+    return rel + "/" if to_url.endswith("/") and not rel.endswith("/") else rel
+
+
+class _SitePage:
+    def __init__(self, project: "Project", lang: str, name: str, analysis: PageAnalysis | None,
+                 directory_urls: bool):
+        self.project, self.lang, self.name = project, lang, name
+        self.url = page_url(name, directory_urls)
+        self.directory_urls = directory_urls
+        self.docs = (project.docs_dir / lang).resolve()
+        self.source = analysis.path if analysis and not name.startswith(CASESTUDY_PAGES) else self.docs / name
+
+    def link(self, name: str) -> str:
+        return relative_url(self.url, page_url(name, self.directory_urls))
+
+    def href(self, url: str) -> str:
+        if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:", url):
+            return url  # a web or mail address (the analysis allowed only those schemes)
+        target, anchor = resolve_link(self.docs, self.source, url)
+        fragment = f"#{anchor}" if anchor else ""
+        if target is None:
+            return fragment or "./"
+        return self.link(target) + fragment
+
+    def image(self, src: str) -> str:
+        folder = posixpath.dirname(self.source.relative_to(self.docs).as_posix()) if \
+            self.source.is_relative_to(self.docs) else ""
+        return relative_url(self.url, posixpath.normpath(posixpath.join(folder, src)))
+
+    def blocks(self, blocks: list[Node]) -> list[Node]:
+        def inline(node: Node):
+            if node.get("t") == "Link":
+                node["c"][2][0] = self.href(node["c"][2][0])
+            elif node.get("t") == "Image":
+                node["c"][2][0] = self.image(node["c"][2][0])
+            return None
+
+        blocks = map_inlines(blocks, inline)
+        walk(blocks, self.div)
+        return blocks
+
+    def div(self, node: Node, _depth: int) -> None:
+        if node["t"] != "Div":
+            return
+        classes = node["c"][0][1]
+        if "wco-casestudies" in classes:
+            node["c"][1] = [{"t": "RawBlock", "c": ["html", catalogue_html(self.project, self.lang, self.link)]}]
+        cid = attribute(node["c"][0], "data-casestudy")
+        if cid is not None and self.name != f"{CASESTUDY_PAGES}/{cid}.md":
+            for child in node["c"][1]:
+                if child["t"] == "Div" and "casestudy-title" in child["c"][0][1]:
+                    plain = child["c"][1][0]
+                    plain["c"] = [{"t": "Link", "c": [["", [], []], plain["c"],
+                                                      [self.link(f"{CASESTUDY_PAGES}/{cid}.md"), ""]]}]
+
+
+def _toc(analysis: PageAnalysis | None) -> list[dict]:
+    """MkDocs' toc tokens of a page, from its headings (nested by level)."""
+    tokens: list[dict] = []
+    stack: list[dict] = []
+    for heading in analysis.headings if analysis else []:
+        token = {"level": heading.level, "id": heading.ident, "name": html.escape(heading.title), "children": []}
+        while stack and stack[-1]["level"] >= heading.level:
+            stack.pop()
+        (stack[-1]["children"] if stack else tokens).append(token)
+        stack.append(token)
+    return tokens
+
+
+def _html(blocks: list[Node], lang: str) -> str:
+    doc = {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}
+    if lang == "fr":
+        doc = apply_french_spacing(doc)
+    return run_pandoc(["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting=none",
+                       "--section-divs=false", "--email-obfuscation=none"],
+                      json.dumps(doc, separators=(",", ":"))).decode("utf-8")
+
+
+def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page],
+                 directory_urls: bool = True) -> dict[str, RenderedPage]:
+    """Every page of a language (chapters and case studies) as HTML, by page name."""
+    found = analysis.languages[lang]
+
+    def one(page: Page) -> tuple[str, RenderedPage]:
+        if page.name.startswith(CASESTUDY_PAGES + "/"):
+            page_analysis = found.casestudies.get(page.name[len(CASESTUDY_PAGES) + 1:-3])
+        else:
+            page_analysis = found.pages.get(page.name)
+        site_page = _SitePage(project, lang, page.name, page_analysis, directory_urls)
+        body = _html(site_page.blocks(page.blocks), lang)
+        title = page_analysis.title if page_analysis else page.name
+        return page.name, RenderedPage(body, _toc(page_analysis), title)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        return dict(pool.map(one, pages))
+
+
+def save_pages(path: Path, pages: dict[str, dict[str, RenderedPage]]) -> None:
+    path.write_text(json.dumps({lang: {name: asdict(p) for name, p in by_name.items()}
+                                for lang, by_name in pages.items()}), "utf-8")
+
+
+def load_pages(path: Path) -> dict[str, dict[str, RenderedPage]]:
+    data = json.loads(path.read_text("utf-8"))
+    return {lang: {name: RenderedPage(**p) for name, p in by_name.items()} for lang, by_name in data.items()}
