@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,7 +102,11 @@ class PageAnalysis:
 
 def parse(markdown: str) -> dict:
     """pandoc's tree of a text in the project's reader format."""
-    doc = json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown))
+    return check_pandoc_api(json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown)))
+
+
+def check_pandoc_api(doc: dict) -> dict:
+    """The passes on the tree are written for pandoc's document format PANDOC_API or later."""
     version = tuple(doc.get("pandoc-api-version", ())[:2])
     if version < PANDOC_API:
         raise ToolError(f"pandoc writes document format {'.'.join(map(str, version)) or '?'}, the project "
@@ -151,6 +156,8 @@ def _anchor(node: Node) -> str:
         return first[:40]
     if kind == "Cite":
         return "@" + c[0][0]["citationId"]
+    if kind in ("Table", "Figure") and c[0][0]:
+        return "#" + c[0][0]  # typed as {#tbl:id} / {#fig:id}
     for child in children(node):  # a container: the first thing in it that can be found
         for item in child:
             if isinstance(item, dict) and (found := _anchor(item)):
@@ -165,6 +172,7 @@ class _Analyser:
         self.docs = (project.docs_dir / lang).resolve()
         self.level = 0  # the last heading level, for skips
         self.casestudy: str | None = None  # inside the box of this case study
+        self._start = 0  # where the current top-level block starts
 
     def error(self, message: str) -> None:
         path, line = self.locator.here()
@@ -174,9 +182,12 @@ class _Analyser:
         """Check the page's top-level blocks; where each one starts."""
         starts = []
         for block in blocks:
+            if starts:  # a top-level block starts below the one before it
+                self.locator.cursor = max(self.locator.cursor, self._start + 1)
             anchor = _anchor(block)
             if anchor:
                 self.locator.find(anchor)
+            self._start = self.locator.cursor
             starts.append(self.locator.here())
             self.node(block, 0)
         return starts
@@ -255,13 +266,14 @@ class _Analyser:
         self._ident(node_attr[0])
 
     def _slug(self, title: str) -> str:
-        """An id from a heading's text (as pandoc makes them), unique on the page."""
-        base = re.sub(r"[^\w\s-]", "", title.lower(), flags=re.UNICODE)
-        base = re.sub(r"\s+", "-", base.strip()).strip("-")
-        base = re.sub(r"^[\W\d_]+", "", base) or "section"
+        """An id from a heading's text, as MkDocs makes them (ASCII: 'Études' -> 'etudes'),
+        unique on the page."""
+        ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii")
+        base = re.sub(r"[^\w\s-]", "", ascii_title).strip().lower()
+        base = re.sub(r"[-\s]+", "-", base) or "section"
         ident, n = base, 1
         while ident in self.page.ids:
-            ident = f"{base}-{n}"
+            ident = f"{base}_{n}"
             n += 1
         return ident
 
@@ -320,12 +332,12 @@ class _Analyser:
         self.attributes(node_attr)
         self._ident(node_attr[0])
         scheme = urlsplit(url).scheme.lower() if ":" in url else ""
+        if self.casestudy is not None and scheme not in URL_SCHEMES:
+            self.error(f"link '{url[:60]}': a case study links only to full web addresses (https://...)")
+            return
         if scheme and len(scheme) > 1:
             if scheme not in URL_SCHEMES:
                 self.error(f"link '{url[:60]}': only web (https://) and e-mail (mailto:) addresses are offered")
-            return
-        if self.casestudy is not None:
-            self.error(f"link '{url}': a case study links only to full web addresses (https://...)")
             return
         path, line = self.locator.here()
         self.page.links.append(Located(url, path, line))

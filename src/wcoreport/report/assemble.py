@@ -9,6 +9,7 @@ catalogue a table, the abbreviations a list, and each chapter a mark of where it
 
 from __future__ import annotations
 
+import copy
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -171,7 +172,7 @@ def assemble(project: "Project", analysis: ProjectAnalysis, lang: str, pages: li
                      in analysis.languages[lang].pages[p.name].abbreviations.items()}
     blocks = front_matter(project.metadata, lang)
     for page in report:
-        body = links.rewrite(page.name, page.blocks)
+        body = links.rewrite(page.name, copy.deepcopy(page.blocks))  # the site reads them too
         _fill_directives(project, lang, body, report, abbreviations)
         lines = analysis.languages[lang].pages[page.name].block_lines
         body = _mark_sources(project, body, lines)

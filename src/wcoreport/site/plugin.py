@@ -23,6 +23,7 @@ from ..outputs import DOWNLOADS_ENV
 from ..pandoc import ToolError
 from ..project import Project, load_project
 from ..strings import text as label
+from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
 from . import status
@@ -207,6 +208,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             if state.state is State.STALE:
                 source = self._page_url(state.source_lang, rel, config)
                 after_title += status.stale_banner(state, lang, _relative(url, source))
+        if after_title and lang == "fr":
+            after_title = apply_to_html(after_title)
         if after_title:
             html = re.sub(r"</h1>", lambda m: m.group(0) + after_title, html, count=1)
         downloads = []
@@ -215,7 +218,10 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             present = name in self.downloads
             downloads.append((fmt.upper(), _relative(url, f"downloads/{name}") if present else None))
         status_url = _relative(url, self._page_url(lang, STATUS_PAGE, config))
-        return status.site_banner(self.info, lang, downloads, status_url, project.metadata.final) + html
+        banners = status.site_banner(self.info, lang, downloads, status_url, project.metadata.final)
+        if lang == "fr":  # the page itself was typeset from its tree; these are ours
+            banners = apply_to_html(banners)
+        return banners + html
 
     def _page_url(self, lang: str, rel: str, config) -> str:
         """The URL, from the site root, of a page given by its language and path in that folder."""

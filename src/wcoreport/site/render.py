@@ -9,6 +9,7 @@ the catalogue as a table a script can filter.
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import posixpath
@@ -21,9 +22,10 @@ from typing import TYPE_CHECKING
 from ..markdown.analysis import API_VERSION, PageAnalysis
 from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, attribute, map_inlines, walk
+from ..markdown.pandoc_ast import Node, attribute, children, div, map_inlines, walk
 from ..pandoc import run_pandoc
 from ..report.french_text import apply_french_spacing
+from ..typography import apply_to_html
 from .catalogue import catalogue_html
 
 if TYPE_CHECKING:
@@ -94,14 +96,17 @@ class _SitePage:
 
         blocks = map_inlines(blocks, inline)
         walk(blocks, self.div)
-        return blocks
+        return _lettered(blocks)
 
     def div(self, node: Node, _depth: int) -> None:
         if node["t"] != "Div":
             return
         classes = node["c"][0][1]
         if "wco-casestudies" in classes:
-            node["c"][1] = [{"t": "RawBlock", "c": ["html", catalogue_html(self.project, self.lang, self.link)]}]
+            catalogue = catalogue_html(self.project, self.lang, self.link)
+            if self.lang == "fr":  # typeset like the rest of the page (which is, on its tree)
+                catalogue = apply_to_html(catalogue)
+            node["c"][1] = [{"t": "RawBlock", "c": ["html", catalogue]}]
         cid = attribute(node["c"][0], "data-casestudy")
         if cid is not None and self.name != f"{CASESTUDY_PAGES}/{cid}.md":
             for child in node["c"][1]:
@@ -109,6 +114,27 @@ class _SitePage:
                     plain = child["c"][1][0]
                     plain["c"] = [{"t": "Link", "c": [["", [], []], plain["c"],
                                                       [self.link(f"{CASESTUDY_PAGES}/{cid}.md"), ""]]}]
+
+
+def _lettered(blocks: list[Node]) -> list[Node]:
+    """Lettered lists "a) b)" in a Div(.wco-lettered): the site's style shows "a)", not "a."."""
+    out = []
+    for block in blocks:
+        for child in children(block):
+            child[:] = _lettered(child) if child and isinstance(child[0], dict) and _is_block(child[0]) else child
+        if block.get("t") == "OrderedList" and block["c"][0][1]["t"] == "LowerAlpha" \
+                and block["c"][0][2]["t"] == "OneParen":
+            block = div(["wco-lettered"], [block])
+        out.append(block)
+    return out
+
+
+_BLOCKS = {"Para", "Plain", "Div", "BlockQuote", "BulletList", "OrderedList", "DefinitionList", "Header",
+           "CodeBlock", "RawBlock", "Table", "Figure", "HorizontalRule", "LineBlock"}
+
+
+def _is_block(node: Node) -> bool:
+    return node.get("t") in _BLOCKS
 
 
 def _toc(analysis: PageAnalysis | None) -> list[dict]:
@@ -144,7 +170,7 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
         else:
             page_analysis = found.pages.get(page.name)
         site_page = _SitePage(project, lang, page.name, page_analysis, directory_urls)
-        body = _html(site_page.blocks(page.blocks), lang)
+        body = _html(site_page.blocks(copy.deepcopy(page.blocks)), lang)  # the report reads them too
         title = page_analysis.title if page_analysis else page.name
         return page.name, RenderedPage(body, _toc(page_analysis), title)
 
