@@ -44,7 +44,7 @@ def previous(built: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
 
 
 @pytest.mark.parametrize("trigger, delay", [
-    ("assembling the chapters", 0.0),
+    ("Formatting citations", 0.0),
     ("writing PDF", 0.0),
     ("Building the website", 0.0),
     ("Building the website", 1.0),
@@ -80,13 +80,17 @@ def test_killed_build_leaves_previous_outputs(previous, trigger: str, delay: flo
 
 
 def test_typst_failure_is_a_clean_error_and_changes_nothing(previous):
+    """A JPEG that Typst cannot read (the check does not decode images): the PDF fails, with
+    the chapter's line and the image named."""
     root, out, before = previous
     drones = root / "docs" / "en" / "drones.md"
-    drones.write_text(drones.read_text("utf-8") + '\n```{=typst}\n#panic("a deliberate failure")\n```\n', "utf-8")
+    lines = drones.read_text("utf-8").split("\n")
+    drones.write_text("\n".join(lines) + "\n![A broken photo](broken.jpg)\n", "utf-8")
+    (drones.parent / "broken.jpg").write_bytes(b"\xff\xd8 this is not a JPEG image")
     proc = run_build("all", "--root", str(root), "--out", str(out))
     assert proc.returncode == 2
-    assert "build_report: error: Typst failed for 'en'" in proc.stderr
-    assert "a deliberate failure" in proc.stderr
+    assert f"docs/en/drones.md:{len(lines) + 1}: error: the PDF cannot be made" in proc.stderr, proc.stderr
+    assert "broken.jpg" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert outputs(out) == before  # not even the DOCX, made before the PDF failed
     assert leftovers(out) == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,7 +66,12 @@ def main(argv: list[str] | None = None) -> int:
               f"{' (--strict: warnings count)' if args.strict else ''}; nothing was written.", file=sys.stderr)
         return 1
     except ToolError as exc:
-        print(f"build_report: error: {exc}", file=sys.stderr)
+        message = str(exc)
+        if re.match(r"^[^\s:]+:\d+: error: ", message):  # names the editor's file and line first
+            print(message, file=sys.stderr)
+            print("build_report: error: the build stopped; the previous outputs are intact.", file=sys.stderr)
+        else:
+            print(f"build_report: error: {message}", file=sys.stderr)
         return 2
     except OSError as exc:  # the output folder: read-only, full, not a folder
         where = f" ({exc.filename})" if exc.filename else ""
@@ -170,16 +176,16 @@ def output_lock(out: Path, say):
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    with open(out / ".build.lock", "a") as lock:
+    fd = os.open(out, os.O_RDONLY)  # the folder itself is the lock: nothing is left in it
+    try:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             say(f"Another build is writing into {out}: waiting for it to finish")
-            fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def _mark_translated(project, pages: list[Path]) -> int:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from ..diagnostics import Problems
-from ..pandoc import ToolError, run_pandoc
+from ..pandoc import ToolError, ToolMissing, run_pandoc
 from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from .pandoc_ast import Node, attribute, children, inlines, stringify
@@ -46,7 +46,9 @@ PANDOC_API = (1, 23)
 API_VERSION = [1, 23, 1, 1]  # what the passes on the tree are written for
 
 URL_SCHEMES = {"http", "https", "mailto"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+# What every output can show: the DOCX has no SVG without a converter we cannot ship (pandoc
+# wants rsvg-convert), and Word shows no WebP.
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif"}
 # Attributes an author may give: an id, classes, and an image's size.
 SIZE = re.compile(r"^\d+(?:\.\d+)?(?:%|px|cm|mm|in|em)?$")
 CLASS = re.compile(r"^[A-Za-z][\w-]*$")
@@ -135,6 +137,11 @@ class _Locator:
                 return i
         return None
 
+    def fence_above(self) -> None:
+        """A code block's first line found: the block starts at its fence, if it has one."""
+        if self.cursor > 0 and re.match(r"^\s*(```|~~~)", self.lines[self.cursor - 1]):
+            self.cursor -= 1
+
     def here(self) -> tuple[Path, int]:
         if not self.origin:
             return Path("."), 0
@@ -156,6 +163,8 @@ def _anchor(node: Node) -> str:
         return first[:40]
     if kind == "Cite":
         return "@" + c[0][0]["citationId"]
+    if kind == "Div" and (cid := attribute(c[0], "data-casestudy")) is not None:
+        return f'data-casestudy="{cid}"'  # the line of its directive (dialect.py)
     if kind in ("Table", "Figure") and c[0][0]:
         return "#" + c[0][0]  # typed as {#tbl:id} / {#fig:id}
     for child in children(node):  # a container: the first thing in it that can be found
@@ -199,9 +208,9 @@ class _Analyser:
             self.error(f"blocks nested more than {MAX_NESTING} levels deep")
             return
         anchor = _anchor(node)
-        if anchor:
-            self.locator.find(anchor)
         kind = node["t"]
+        if anchor and self.locator.find(anchor) is not None and kind in ("CodeBlock", "RawBlock"):
+            self.locator.fence_above()
         check = getattr(self, f"_{kind}", None)
         if check is not None and check(node) is False:
             return  # the node's own check handled its children
@@ -234,16 +243,20 @@ class _Analyser:
 
     # --- raw code: never from an author
     def _RawBlock(self, node: Node) -> bool:
-        self.error(f"raw {node['c'][0]} is not offered (it would reach the {node['c'][0]} output unchecked): "
-                   "write Markdown")
+        self._raw(node["c"][0])
         return False
 
     def _RawInline(self, node: Node) -> bool:
-        fmt = node["c"][0]
-        what = "HTML" if fmt == "html" else fmt
-        self.error(f"raw {what} is not offered (it would reach an output unchecked): write Markdown"
-                   + (" — to show a tag as text, put it in `backticks`" if fmt == "html" else ""))
+        self._raw(node["c"][0])
         return False
+
+    def _raw(self, fmt: str) -> None:
+        if self.casestudy is not None:
+            self.error(f"raw '{fmt}' code is not allowed in case-study text")
+            return
+        what = "HTML" if fmt == "html" else f"'{fmt}' code"
+        self.error(f"raw {what} is not offered (it would reach an output unchecked): write Markdown"
+                   + (" (to show a tag as text, put it in `backticks`)" if fmt == "html" else ""))
 
     def _Math(self, node: Node) -> None:
         self.error("math is not offered: write the formula in words or as `code`")
@@ -359,7 +372,7 @@ class _Analyser:
             return
         path, line = self.locator.here()
         if Path(src).suffix.lower() not in IMAGE_SUFFIXES:
-            self.error(f"image '{src}': use a PNG, JPEG, GIF, WebP or SVG file")
+            self.error(f"image '{src}': use a PNG, JPEG or GIF file (the Word document can show no other)")
             return
         resolved = (path.parent / src).resolve()
         if not resolved.is_relative_to(self.docs):
@@ -410,6 +423,8 @@ def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Exp
              problems: Problems) -> PageAnalysis:
     try:
         doc = parse(expanded.text)
+    except ToolMissing:
+        raise
     except ToolError as exc:
         problems.error(path, 0, f"pandoc could not read the page: {exc}")
         doc = {"blocks": []}

@@ -439,7 +439,7 @@ def _casestudy_box(cid: str, path: Path, lineno: int, prefix: str, page: _Page) 
             problems.error(path, lineno, f"unknown case study '{cid}' (no folder casestudies/{cid}/)")
         return
     _open_div(".casestudy", None, path, lineno, prefix, page, ident=f"casestudy-{cid}",
-              attrs=f'data-casestudy="{cid}" data-line="{lineno}"')
+              attrs=f'data-casestudy="{cid}"')
     for part in ("casestudy-title", "casestudy-member"):
         page.out.add(f"{prefix}{_DIV} {{.{part}}}", path, lineno)
         page.out.add(f"{prefix}{_DIV}", path, lineno)

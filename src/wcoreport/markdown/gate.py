@@ -184,7 +184,7 @@ def _check_link(project: "Project", lang: str, docs: Path, page: PageAnalysis, l
                                              "the nav) or a web address; files are not part of the report")
         return
     else:
-        problems.error(link.path, link.line, f"link '{link.value}': no chapter docs/{lang}/{target}")
+        problems.error(link.path, link.line, f"link '{link.value}': file not found (no chapter docs/{lang}/{target})")
         return
     if anchor and anchor not in target_page.ids:
         problems.error(link.path, link.line, f"link '{link.value}': no heading with the anchor '#{anchor}' "

@@ -122,6 +122,8 @@ def _typst_problem(lang: str, message: str, diagnostic: str, typst_source: str) 
     m = _GENERATED_LINE.search(diagnostic or "")
     where = source_of(typst_source, int(m.group(1))) if m else None
     hint = ""
+    if m and (image := re.search(r'image\("([^"]+)"', typst_source.split("\n")[int(m.group(1)) - 1])):
+        message += f" (image '{image.group(1)}')"
     if "alt text" in message:
         hint = " (give every image a text alternative: ![what it shows](file))"
     elif "heading" in message.lower():

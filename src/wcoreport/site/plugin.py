@@ -167,15 +167,17 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         """The page's HTML from the shared document; banners (draft, out-of-date translation),
         the review badge."""
         lang, rel, rendered = self._page_of(page)
-        if rendered is None:
+        if self.project is None or lang not in self.project.languages:
             return html
-        page.toc = get_toc(rendered.toc)
-        body = rendered.html
-        if rel.startswith(CASESTUDY_PAGES + "/"):
-            body = self._casestudy_page(lang, rel, body, page.url)
+        body = html  # a page we generate whole (the status page)
+        if rendered is not None:
+            page.toc = get_toc(rendered.toc)
+            body = rendered.html
+            if rel.startswith(CASESTUDY_PAGES + "/"):
+                body = self._casestudy_page(lang, rel, body, page.url, config)
         return self._banners(body, lang, rel, page.url, config)
 
-    def _casestudy_page(self, lang: str, rel: str, body: str, url: str) -> str:
+    def _casestudy_page(self, lang: str, rel: str, body: str, url: str, config) -> str:
         """A case study's own page: its metadata, its box, and the chapters that show it."""
         project = self.project
         cid = rel[len(CASESTUDY_PAGES) + 1:-3]
@@ -192,7 +194,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         titles = {c.name: c.texts[lang].title for c in project.chapters if lang in c.texts}
         used = ""
         if users:
-            items = "".join(f'<li><a href="{html_escape(relative_url(url, _page_path(name, True)))}">'
+            items = "".join(f'<li><a href="{html_escape(relative_url(url, self._page_url(lang, name, config)))}">'
                             f"{html_escape(titles.get(name, name))}</a></li>" for name in users)
             used = f'<h2 id="used-in">{html_escape(label("used_in", lang))}</h2><ul class="wco-used-in">{items}</ul>'
         return (f"<h1>{html_escape(study.title(lang))}</h1>"
