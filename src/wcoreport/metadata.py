@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pydantic
 
+from .citation_style import check_style
 from .diagnostics import Problems
 from .yamlfile import Schema, load_yaml_file, validate
 
@@ -45,6 +46,8 @@ class Metadata(Schema):
     final: bool = False  # until true, every output carries a draft notice
     toc: bool = True  # a table of contents after the summary (short papers go without)
     output_name: str = pydantic.Field(default="report", pattern=r"^[A-Za-z0-9._-]+$")
+    # Citation style: a shipped style's name (e.g. ieee) or a .csl file's path in the repository.
+    csl: str | None = None
 
     def localized_fields(self) -> dict[str, Localized]:
         fields = {
@@ -75,4 +78,5 @@ def load_metadata(path: Path, languages: tuple[str, ...], problems: Problems) ->
         for lang in values:
             if lang not in languages:
                 problems.error(path, yd.line(loc + (lang,)), f"{name}: '{lang}' is not a language of the site")
+    check_style(meta.csl, path.parent, path, yd.line(("csl",)), problems)
     return meta
