@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import copy
 import json
+import tempfile
+from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..bibliography import write_csl_json
+from ..citation_style import style_args
 from ..pandoc import run_pandoc
 from .analysis import API_VERSION
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
@@ -117,18 +121,21 @@ def language_pages(project: "Project", analysis: ProjectAnalysis, lang: str) -> 
     return pages
 
 
-def format_citations(project: "Project", lang: str, pages: list[Page], style_args: list[str] | None = None
-                     ) -> list[Page]:
+def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[Page]:
     """One citeproc run over all the pages of a language; the pages as they come out of it."""
     doc = {
         "pandoc-api-version": API_VERSION,
         "meta": {"nocite": _cite_all(), "link-citations": {"t": "MetaBool", "c": False}},
         "blocks": [div([PAGE], page.blocks, pairs={"page": page.name}) for page in pages],
     }
-    out = json.loads(run_pandoc(
-        ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={project.bibliography.path}",
-         "-M", f"lang={project.locale(lang)}", *(style_args or [])],
-        json.dumps(doc, separators=(",", ":"))))
+    with tempfile.TemporaryDirectory(prefix="wcoreport-") as work:
+        # citeproc reads the bibliography as we parsed and checked it (bibliography.py), not
+        # the .bib itself: macros, crossrefs and TeX are resolved, nothing raw comes out.
+        references = write_csl_json(project.bibliography, Path(work) / f"references-{lang}.json", lang)
+        out = json.loads(run_pandoc(
+            ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
+             "-M", f"lang={project.locale(lang)}", *style_args(project.metadata, project.root)],
+            json.dumps(doc, separators=(",", ":"))))
     by_name = {p.name: p for p in pages}
     result = []
     for block in out["blocks"]:

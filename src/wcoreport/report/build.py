@@ -27,7 +27,7 @@ from ..project import Project
 from .assemble import SOURCE_LINE, assemble
 from .docx_package import set_title
 from .docx_reference import build_reference_docx
-from .french_text import apply_french_spacing
+from ..markdown.typeset import apply_typography
 from .numbering import number_document
 from .styled_blocks import render_styled_blocks
 
@@ -55,7 +55,7 @@ def output_path(project: Project, out_dir: Path, lang: str, fmt: str) -> Path:
 
 
 def _typography(lang: str, doc: dict) -> dict:
-    return apply_french_spacing(doc) if lang == "fr" else doc
+    return apply_typography(doc, lang)
 
 
 def _no_foreign_raw(doc: dict) -> None:

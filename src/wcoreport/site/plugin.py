@@ -210,8 +210,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             if state.state is State.STALE:
                 source = self._page_url(state.source_lang, rel, config)
                 after_title += status.stale_banner(state, lang, _relative(url, source))
-        if after_title and lang == "fr":
-            after_title = apply_to_html(after_title)
+        if after_title:
+            after_title = apply_to_html(after_title, lang)
         if after_title:
             html = re.sub(r"</h1>", lambda m: m.group(0) + after_title, html, count=1)
         downloads = []
@@ -221,8 +221,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             downloads.append((fmt.upper(), _relative(url, f"downloads/{name}") if present else None))
         status_url = _relative(url, self._page_url(lang, STATUS_PAGE, config))
         banners = status.site_banner(self.info, lang, downloads, status_url, project.metadata.final)
-        if lang == "fr":  # the page itself was typeset from its tree; these are ours
-            banners = apply_to_html(banners)
+        banners = apply_to_html(banners, lang)  # the page itself was typeset on its tree
         return banners + html
 
     def _page_url(self, lang: str, rel: str, config) -> str:

@@ -24,7 +24,7 @@ from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
 from ..markdown.pandoc_ast import Node, attribute, children, div, map_inlines, walk
 from ..pandoc import run_pandoc
-from ..report.french_text import apply_french_spacing
+from ..markdown.typeset import apply_typography
 from ..typography import apply_to_html
 from .catalogue import catalogue_html
 
@@ -104,8 +104,7 @@ class _SitePage:
         classes = node["c"][0][1]
         if "wco-casestudies" in classes:
             catalogue = catalogue_html(self.project, self.lang, self.link)
-            if self.lang == "fr":  # typeset like the rest of the page (which is, on its tree)
-                catalogue = apply_to_html(catalogue)
+            catalogue = apply_to_html(catalogue, self.lang)  # typeset like the page (on its tree)
             node["c"][1] = [{"t": "RawBlock", "c": ["html", catalogue]}]
         cid = attribute(node["c"][0], "data-casestudy")
         if cid is not None and self.name != f"{CASESTUDY_PAGES}/{cid}.md":
@@ -152,8 +151,7 @@ def _toc(analysis: PageAnalysis | None) -> list[dict]:
 
 def _html(blocks: list[Node], lang: str) -> str:
     doc = {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}
-    if lang == "fr":
-        doc = apply_french_spacing(doc)
+    doc = apply_typography(doc, lang)
     return run_pandoc(["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting=none",
                        "--section-divs=false", "--email-obfuscation=none"],
                       json.dumps(doc, separators=(",", ":"))).decode("utf-8")
