@@ -75,13 +75,13 @@ def test_style_args(tmp_path):
     class Meta:
         csl = None
 
-    assert style_args(Meta, REPO) == [f"--csl={STYLES_DIR / 'chicago-author-date.csl'}"]
+    assert style_args(Meta.csl, REPO) == [f"--csl={STYLES_DIR / 'chicago-author-date.csl'}"]
     Meta.csl = "ieee"
-    assert style_args(Meta, REPO) == [f"--csl={STYLES_DIR / 'ieee.csl'}"]
+    assert style_args(Meta.csl, REPO) == [f"--csl={STYLES_DIR / 'ieee.csl'}"]
     Meta.csl = "chicago-note-bibliography"  # the style's former name
-    assert style_args(Meta, REPO) == [f"--csl={STYLES_DIR / 'chicago-notes-bibliography.csl'}"]
+    assert style_args(Meta.csl, REPO) == [f"--csl={STYLES_DIR / 'chicago-notes-bibliography.csl'}"]
     Meta.csl = "styles/mine.csl"
-    assert style_args(Meta, tmp_path) == [f"--csl={(tmp_path / 'styles/mine.csl').resolve()}"]
+    assert style_args(Meta.csl, tmp_path) == [f"--csl={(tmp_path / 'styles/mine.csl').resolve()}"]
 
 
 @pytest.mark.parametrize("style, expected", [
@@ -102,7 +102,7 @@ def test_each_style_formats_the_references(tmp_path, style, expected, lang):
     locale = {"en": "en-GB", "fr": "fr-FR"}[lang]
     proc = subprocess.run(
         [pypandoc.get_pandoc_path(), "-f", "markdown", "-t", "plain", "--wrap=none", "--citeproc", "--verbose",
-         f"--bibliography={refs}", "-M", f"lang={locale}", *style_args(Meta, REPO)],
+         f"--bibliography={refs}", "-M", f"lang={locale}", *style_args(Meta.csl, REPO)],
         input="Customs use drones [@wco2019study].\n".encode("utf-8"), capture_output=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     stderr = proc.stderr.decode("utf-8")

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .diagnostics import Problems
 
-if TYPE_CHECKING:
-    from .metadata import Metadata
 
 STYLES_DIR = Path(__file__).parent / "styles"
 DEFAULT_STYLE = "chicago-author-date"
@@ -90,6 +87,7 @@ def check_style(value: str | None, root: Path, where: Path, line: int, problems:
         problems.error(where, line, f"csl: '{value}' {reason}")
 
 
-def style_args(metadata: "Metadata", root: Path) -> list[str]:
-    """pandoc's arguments for the report's citation style, e.g. ['--csl=/abs/ieee.csl']."""
-    return [f"--csl={style_path(metadata.csl, root).resolve()}"]
+def style_args(csl: str | None, root: Path) -> list[str]:
+    """pandoc's arguments for the report's citation style (`csl:` of report.yml, or None for
+    the default), e.g. ['--csl=/abs/ieee.csl']."""
+    return [f"--csl={style_path(csl, root).resolve()}"]

@@ -134,7 +134,7 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
         references = write_csl_json(project.bibliography, Path(work) / f"references-{lang}.json", lang)
         out = json.loads(run_pandoc(
             ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
-             "-M", f"lang={project.locale(lang)}", *style_args(project.metadata, project.root)],
+             "-M", f"lang={project.locale(lang)}", *style_args(project.metadata.csl, project.root)],
             json.dumps(doc, separators=(",", ":"))))
     by_name = {p.name: p for p in pages}
     result = []
