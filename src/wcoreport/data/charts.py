@@ -102,7 +102,7 @@ def load_charts(root: Path, languages: tuple[str, ...], tables: dict[str, DataTa
     charts: dict[str, ChartSpec] = {}
     if not folder.is_dir():
         return charts
-    for path in sorted(folder.glob("*.yml")):
+    for path in sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")]):
         if not ID_PATTERN.match(path.stem):
             problems.error(path, 0, f"chart id '{path.stem}' (the file name) must be lower-case ASCII "
                                     "letters a-z, digits and '-'")
