@@ -247,6 +247,17 @@ def test_yaml_mistake_on_its_line(tmp_path, old, new, marker, message):
     assert error.startswith(f"data/survey.yml:{line_of(path, marker)}: error: {message}"), error
 
 
+def test_decimal_comma_in_a_flow_mapping(tmp_path):
+    path = write(tmp_path, "survey.yml", TABLE.replace(
+        "  - region: ap\n    participation: 37.1\n    as-at: 2025-08-01\n",
+        "  - {region: ap, participation: 37,1}\n"))
+    _, problems = load(tmp_path)
+    assert only_error(problems) == (
+        f"data/survey.yml:{line_of(path, '{region: ap')}: error: unknown column '1' (columns: region, "
+        "participation, members, technology, as-at, note); a comma inside { } separates values: "
+        "write a decimal point (38.8)")
+
+
 def test_duplicate_row_names_both_lines(tmp_path):
     path = write(tmp_path, "survey.yml", TABLE + "  - region: mena\n    participation: 1\n")
     tables, problems = load(tmp_path)
@@ -375,3 +386,28 @@ def test_casestudy_counts():
     assert format_value(by_tech, "ai-ml", "technology", "fr") == (
         "Intelligence artificielle et apprentissage automatique")
     assert table_markdown(by_region, "fr").splitlines()[0] == "| Région | Études de cas |"
+
+
+def test_one_run_lists_every_problem(tmp_path):
+    """A label missing does not hide the mistakes in the rows, nor one row those of another."""
+    write(tmp_path, "s.yml", """\
+        title: {en: T, fr: T}
+        key: region
+        columns:
+          - {id: region, type: region, label: {en: Region, fr: Région}}
+          - {id: share, type: percent, label: {en: Share}}
+        rows:
+          - {region: mena, share: 38,8}
+          - region: mars
+            share: 1
+          - {region: mena, share: 2}
+        """)
+    tables, problems = load(tmp_path)
+    assert tables == {}
+    assert messages(problems) == [
+        "data/s.yml:5: error: column 'share': label: the text in 'fr' is missing",
+        "data/s.yml:7: error: unknown column '8' (columns: region, share); a comma inside { } separates "
+        "values: write a decimal point (38.8)",
+        "data/s.yml:8: error: region: unknown region 'mars' (the WCO regions are esa, wca, mena, eur, ap, ams)",
+        "data/s.yml:10: error: duplicate row 'mena' in column 'region' (first at line 7)",
+    ]

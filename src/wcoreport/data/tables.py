@@ -59,7 +59,8 @@ class TableSchema(Schema):
     source: dict[str, str] | None = None
     key: str | None = None  # the column whose values name the rows; by default the first
     columns: list[ColumnSchema] = pydantic.Field(min_length=1)
-    rows: list[dict[str, Any]] = pydantic.Field(default_factory=list)
+    # Keys of any type here, so that a stray key is reported as an unknown column below.
+    rows: list[dict[Any, Any]] = pydantic.Field(default_factory=list)
 
 
 class CsvSchema(TableSchema):
@@ -151,7 +152,7 @@ def _read_yaml_table(path: Path, name: str, languages, technologies, problems) -
     schema = validate(TableSchema, yd, path, problems)
     if schema is None:
         return None
-    table = _table_from_schema(schema, yd, path, name, languages, technologies, problems)
+    table, ok = _table_from_schema(schema, yd, path, name, languages, technologies, problems)
     if table is None:
         return None
     cells = _CellReader(table, languages, technologies, problems, path)
@@ -160,13 +161,17 @@ def _read_yaml_table(path: Path, name: str, languages, technologies, problems) -
         row: dict[str, Any] = {}
         for col_id in raw:
             if col_id not in table.columns:
+                hint = ""
+                if isinstance(col_id, int) and not isinstance(col_id, bool):
+                    # `{share: 38,8}` is read as `share: 38` and a key `8`.
+                    hint = "; a comma inside { } separates values: write a decimal point (38.8)"
                 problems.error(path, yd.line(("rows", i, col_id)), f"unknown column '{col_id}' "
-                                                                    f"(columns: {', '.join(table.columns)})")
+                                                                    f"(columns: {', '.join(table.columns)}){hint}")
         for column in table.columns.values():
             line = yd.line(("rows", i, column.id)) if column.id in raw else row_line
             row[column.id] = cells.read(column, raw.get(column.id), line, yaml=True)
         _add_row(table, row, row_line, path, problems)
-    return table
+    return table if ok else None
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -183,7 +188,7 @@ def _read_csv_table(path: Path, name: str, languages, technologies, problems) ->
     schema = validate(CsvSchema, yd, schema_path, problems)
     if schema is None:
         return None
-    table = _table_from_schema(schema, yd, schema_path, name, languages, technologies, problems)
+    table, ok = _table_from_schema(schema, yd, schema_path, name, languages, technologies, problems)
     if table is None:
         return None
     table.path = path
@@ -241,7 +246,7 @@ def _read_csv_table(path: Path, name: str, languages, technologies, problems) ->
                 raw = fields[column.id] if fields[column.id].strip() else None
             row[column.id] = cells.read(column, raw, line, yaml=False)
         _add_row(table, row, line, path, problems)
-    return table
+    return table if ok else None
 
 
 def _csv_records(text: str):
@@ -264,7 +269,10 @@ class _CsvSyntax(Exception):
 # --- shared --------------------------------------------------------------------------------
 
 def _table_from_schema(schema: TableSchema, yd: YamlData, path: Path, name: str, languages,
-                       technologies, problems) -> DataTable | None:
+                       technologies, problems) -> tuple[DataTable | None, bool]:
+    """The empty table its schema declares, and whether the declaration is sound. With a
+    mistake in a title or a label the rows are still checked (one run lists every problem),
+    but the table is not used; without a usable key column they cannot be."""
     ok = _check_texts(schema.title, languages, "title", ("title",), yd, path, problems)
     if schema.source is not None:
         ok &= _check_texts(schema.source, languages, "source", ("source",), yd, path, problems)
@@ -287,17 +295,15 @@ def _table_from_schema(schema: TableSchema, yd: YamlData, path: Path, name: str,
     key = schema.key or schema.columns[0].id
     if key not in columns:
         problems.error(path, yd.line(("key",)), f"key: no column '{key}' (columns: {', '.join(columns)})")
-        return None
+        return None, False
     if columns[key].type not in KEY_TYPES or columns[key].optional:
         problems.error(path, yd.line(("key",)) if schema.key else yd.line(("columns", 0)),
                        f"the key column '{key}' names the rows in references: its type must be one of "
                        f"{', '.join(KEY_TYPES)}, and it cannot be optional")
-        return None
-    if not ok:
-        return None
+        return None, False
     names = {t.id: dict(t.names) for t in technologies.values()}
     return DataTable(name, dict(schema.title), columns, key, {},
-                     dict(schema.source) if schema.source else None, path, {}, names)
+                     dict(schema.source) if schema.source else None, path, {}, names), ok
 
 
 def _check_texts(texts: dict[str, str], languages, what: str, loc, yd: YamlData, path, problems) -> bool:
