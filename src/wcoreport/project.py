@@ -8,6 +8,7 @@ from pathlib import Path
 from .bibliography import Bibliography, load_bibliography
 from .casestudies import CaseStudy, load_casestudies
 from .chapters import Chapter, SiteLayout, load_chapters, load_site_layout
+from .data import ChartSpec, DataTable, casestudy_counts, load_charts, load_data
 from .diagnostics import Problems
 from .metadata import Metadata, load_metadata
 from .vocabulary import Technology, load_technologies
@@ -26,6 +27,8 @@ class Project:
     chapters: list[Chapter]
     bibliography: Bibliography
     problems: Problems
+    tables: dict[str, DataTable]  # data/*.yml|csv, and the counts of the case studies
+    charts: dict[str, ChartSpec]  # data/charts/*.yml
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -37,6 +40,11 @@ class Project:
 
     def locale(self, lang: str) -> str:
         return LOCALES.get(lang, lang)
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where drawings and other reusable results are kept between builds (never a source)."""
+        return self.root / "build" / ".cache"
 
     def report_chapters(self) -> list[Chapter]:
         return [c for c in self.chapters if c.in_report]
@@ -60,9 +68,13 @@ def load_project(root: Path | str) -> Project:
     casestudies = load_casestudies(root, languages, technologies, problems)
     bibliography = load_bibliography(root / "references.bib", problems)
     chapters = load_chapters(layout, problems)
+    tables = load_data(root, languages, technologies, problems)
+    tables |= {t.name: t for t in casestudy_counts(casestudies, technologies, languages)}
+    charts = load_charts(root, languages, tables, problems)
     # Without valid metadata nothing can be built, but the pages are still checked, so that one
     # run lists every problem.
-    project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography, problems)  # type: ignore[arg-type]
+    project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography,  # type: ignore[arg-type]
+                      problems, tables, charts)
     return project
 
 

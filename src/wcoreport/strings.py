@@ -23,6 +23,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "draft_notice": {"en": "DRAFT — not for citation", "fr": "PROJET — ne pas citer"},
     # Abbreviations (the report's generated list)
     "abbreviations": {"en": "Abbreviations", "fr": "Abréviations"},
+    # Charts on the site: the disclosure that holds the chart's data as a table
+    "chart_data": {"en": "Data of the chart", "fr": "Données du graphique"},
     # Footnotes on the site
     "footnotes": {"en": "Notes", "fr": "Notes"},
     "back_to_text": {"en": "Back to the text", "fr": "Retour au texte"},

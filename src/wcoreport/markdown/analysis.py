@@ -28,7 +28,9 @@ from ..diagnostics import Problems
 from ..pandoc import ToolError, ToolMissing, run_pandoc
 from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
-from .pandoc_ast import Node, attribute, children, inlines, stringify
+from ..data import DataTable, format_value
+from ..data.charts import alt_text, chart_caption
+from .pandoc_ast import Node, attribute, children, inlines, plain, stringify, table
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -304,6 +306,10 @@ class _Analyser:
         for cls in node_attr[1]:
             if cls.startswith("wco-"):
                 self.page.directives.add(cls[4:])
+        if (name := attribute(node_attr, "data-table")) is not None:
+            self._numbered(f"tbl:{name}", "tbl")
+        if (name := attribute(node_attr, "data-chart")) is not None:
+            self._numbered(f"fig:{name}", "fig")
         self._ident(node_attr[0])
         return None
 
@@ -441,6 +447,7 @@ def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Exp
         page.blocks = []
     if page.abbreviations:
         page.blocks = _mark_abbreviations(page.blocks, page.abbreviations)
+    page.blocks = data_blocks(project, lang, page.blocks)
     return page
 
 
@@ -470,6 +477,63 @@ def _mark_abbreviations(blocks: list[Node], abbreviations: dict[str, tuple[str, 
         return map_inlines(nodes, change)
 
     return skip_code(blocks)
+
+
+CHART_SCHEME = "chart:"  # the source of a chart's image: drawn by each output (site/, report/)
+
+
+def data_blocks(project: "Project", lang: str, blocks: list[Node]) -> list[Node]:
+    """The `{% table %}` and `{% chart %}` of a page, made from data/ (after the checks: an
+    author cannot write these nodes, only the directives that ask for them)."""
+    def made(block: Node) -> list[Node] | None:
+        if block.get("t") != "Div":
+            return None
+        node_attr = block["c"][0]
+        if (name := attribute(node_attr, "data-table")) is not None:
+            return [data_table(project.tables[name], lang, f"tbl:{name}")]
+        if (name := attribute(node_attr, "data-chart")) is not None:
+            spec = project.charts[name]
+            source = project.tables[spec.schema.table]
+            alt = alt_text(spec, source, lang)
+            image = {"t": "Image", "c": [["", ["wco-chart"], []], inlines(alt), [CHART_SCHEME + name, ""]]}
+            figure = {"t": "Figure", "c": [[f"fig:{name}", [], []], [None, [plain(chart_caption(spec, lang))]],
+                                           [{"t": "Plain", "c": [image]}]]}
+            rows = list(spec.schema.rows or source.rows)
+            columns = [spec.schema.x, *spec.y_columns]
+            data = data_table(source, lang, "", columns=columns, rows=rows)
+            return [figure, {"t": "Div", "c": [["", ["wco-chart-data"], []], [data]]}]
+        return None
+
+    def walk_blocks(items: list[Node]) -> list[Node]:
+        out: list[Node] = []
+        for block in items:
+            if isinstance(block, dict):
+                for child in children(block):
+                    if child and isinstance(child[0], dict) and child[0].get("t") in _BLOCK_KINDS:
+                        child[:] = walk_blocks(child)
+                replaced = made(block)
+                if replaced is not None:
+                    out.extend(replaced)
+                    continue
+            out.append(block)
+        return out
+
+    return walk_blocks(blocks)
+
+
+_BLOCK_KINDS = {"Para", "Plain", "Div", "BlockQuote", "BulletList", "OrderedList", "DefinitionList", "Header",
+                "CodeBlock", "RawBlock", "Table", "Figure", "HorizontalRule", "LineBlock"}
+
+
+def data_table(source: DataTable, lang: str, ident: str, columns: list[str] | None = None,
+               rows: list[str] | None = None) -> Node:
+    """A table of data/ as a table of the document: translated headers, formatted values."""
+    columns = columns or list(source.columns)
+    rows = rows or list(source.rows)
+    headers = [source.columns[c].label[lang] for c in columns]
+    cells = [[format_value(source, r, c, lang) for c in columns] for r in rows]
+    right = {i for i, c in enumerate(columns) if source.columns[c].numeric}
+    return table(headers, cells, ident=ident, caption=source.title[lang] if ident else "", right=right)
 
 
 def analyse_chapter(project: "Project", lang: str, name: str, problems: Problems) -> PageAnalysis | None:

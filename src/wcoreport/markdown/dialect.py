@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..data import REFERENCE, escape_markdown, format_value, resolve_reference
 from ..diagnostics import Problems
 from ..yamlfile import read_text
 
@@ -62,7 +63,6 @@ INLINE_UNOFFERED = [
     (re.compile(r"\^\^[^\^\s][^\^]*\^\^"), "insertions (^^text^^) are not offered: use *emphasis*"),
     (re.compile(r"(?<![\w:/]):(?:material|fontawesome|octicons|simple)-[\w-]+:"),
      "icons and emoji shortcodes (:material-...:) are not offered: the report cannot show them"),
-    (re.compile(r"\{\{.*?\}\}"), "'{{ ... }}' is not offered: write the value itself"),
 ]
 ADMONITION_TYPES = {"note", "abstract", "info", "tip", "success", "question", "warning", "failure",
                     "danger", "bug", "example", "quote"}
@@ -236,6 +236,8 @@ def _lines(lines: list[str], path: Path, first_line: int, prefix: str, page: _Pa
         for pattern, message in INLINE_UNOFFERED:
             if pattern.search(masked):
                 problems.error(path, lineno, message)
+        if "{{" in masked:
+            line = _values(line, masked, path, lineno, page)
         if page.member_text and re.match(r"^ {0,3}#{1,2}(\s|$)", line):
             problems.error(path, lineno, "headings in a case study start at level 3 ('### ')")
         out.add(prefix + line, path, lineno)
@@ -244,6 +246,26 @@ def _lines(lines: list[str], path: Path, first_line: int, prefix: str, page: _Pa
         # Reported where it was opened; closed here so that what follows stays outside.
         problems.error(path, fence[2], f"code block opened with {fence[0]} is not closed")
         out.add(prefix + " " * fence[1] + fence[0], path, first_line + len(lines) - 1)
+
+
+def _values(line: str, masked: str, path: Path, lineno: int, page: _Page) -> str:
+    """`{{ table.row.column }}`: the value from data/, formatted for the page's language, as
+    literal text (a value can never become markup)."""
+    pieces, last = [], 0
+    for m in REFERENCE.finditer(masked):
+        pieces.append(line[last:m.start()])
+        last = m.end()
+        found = resolve_reference(page.project.tables, m.group(1))
+        if isinstance(found, str):
+            page.problems.error(path, lineno, found)
+            pieces.append(escape_markdown(m.group(1)))
+            continue
+        table, row, column = found
+        pieces.append(escape_markdown(format_value(table, row, column, page.lang)))
+    if "{{" in REFERENCE.sub("", masked):
+        page.problems.error(path, lineno, "'{{' opens a value from data/ and needs its '}}': "
+                                          "{{ table.row.column }}")
+    return "".join(pieces) + line[last:]
 
 
 def _fence_line(m: re.Match, path: Path, lineno: int, page: _Page) -> str:
@@ -370,10 +392,10 @@ def _directive(name: str, arg: str, path: Path, lineno: int, prefix: str, page: 
     except ValueError:
         problems.error(path, lineno, f"directive '{name}': unbalanced quotes")
         return
-    takes_one = {"casestudy", "include"}
+    takes_one = {"casestudy", "include", "table", "chart"}
     if name not in takes_one | {"casestudies", "bibliography", "abbreviations"}:
         problems.error(path, lineno, f"unknown directive '{name}' (known: abbreviations, bibliography, "
-                                     "casestudies, casestudy, include)")
+                                     "casestudies, casestudy, chart, include, table)")
         return
     if name in takes_one and len(args) != 1:
         problems.error(path, lineno, f"directive '{name}' takes one argument, e.g. {{% {name} ID %}}")
@@ -385,6 +407,20 @@ def _directive(name: str, arg: str, path: Path, lineno: int, prefix: str, page: 
         _include(args[0], path, lineno, prefix, page)
     elif name == "casestudy":
         _casestudy_box(args[0], path, lineno, prefix, page)
+    elif name == "table":
+        if args[0] not in page.project.tables:
+            problems.error(path, lineno, f"unknown data table '{args[0]}' (tables of data/: "
+                                         f"{', '.join(sorted(page.project.tables)) or 'none'})")
+            return
+        _open_div(".wco-datatable", None, path, lineno, prefix, page, attrs=f'data-table="{args[0]}"')
+        _close_div(path, lineno, prefix, page)
+    elif name == "chart":
+        if args[0] not in page.project.charts:
+            problems.error(path, lineno, f"unknown chart '{args[0]}' (charts of data/charts/: "
+                                         f"{', '.join(sorted(page.project.charts)) or 'none'})")
+            return
+        _open_div(".wco-chart", None, path, lineno, prefix, page, attrs=f'data-chart="{args[0]}"')
+        _close_div(path, lineno, prefix, page)
     else:
         # Filled by each target's writer (a table, citeproc's list, the abbreviations).
         _open_div(f".wco-{name}", None, path, lineno, prefix, page)

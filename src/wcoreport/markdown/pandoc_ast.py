@@ -39,6 +39,21 @@ def div(classes: list[str], blocks: list[Node], ident: str = "", pairs: dict[str
     return {"t": "Div", "c": [attr(ident, classes, pairs), blocks]}
 
 
+def table(headers: list[str], rows: list[list[str]], ident: str = "", caption: str = "",
+          right: set[int] = frozenset()) -> Node:
+    """A table of plain text cells (columns in `right` aligned right: numbers)."""
+    def align(i: int) -> dict:
+        return {"t": "AlignRight" if i in right else "AlignDefault"}
+
+    def row(values: list[str]) -> list:
+        return [["", [], []], [[["", [], []], align(i), 1, 1, [plain(v)]] for i, v in enumerate(values)]]
+
+    specs = [[align(i), {"t": "ColWidthDefault"}] for i in range(len(headers))]
+    long = [plain(caption)] if caption else []
+    return {"t": "Table", "c": [[ident, [], []], [None, long], specs, [["", [], []], [row(headers)]],
+                                [[["", [], []], 0, [], [row(r) for r in rows]]], [["", [], []], []]]}
+
+
 def attribute(node_attr: list, key: str) -> str | None:
     return next((v for k, v in node_attr[2] if k == key), None)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from ..markdown.analysis import API_VERSION
 from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, div, inlines, map_inlines, para, plain, walk
+from ..markdown.pandoc_ast import Node, div, inlines, map_inlines, para, plain, table, walk
 from ..metadata import Metadata
 from ..strings import text
 from ..vocabulary import REGIONS, SOURCES
@@ -94,19 +94,6 @@ def front_matter(meta: Metadata, lang: str) -> list[Node]:
     return blocks
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> Node:
-    """A simple table of plain text cells."""
-    def cell(value: str) -> list:
-        return [["", [], []], {"t": "AlignDefault"}, 1, 1, [plain(value)]]
-
-    def row(values: list[str]) -> list:
-        return [["", [], []], [cell(v) for v in values]]
-
-    specs = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}] for _ in headers]
-    return {"t": "Table", "c": [["", [], []], [None, []], specs, [["", [], []], [row(headers)]],
-                                [[["", [], []], 0, [], [row(r) for r in rows]]], [["", [], []], []]]}
-
-
 def catalogue_table(project: "Project", lang: str) -> Node:
     """`{% casestudies %}` in the report: every case study, one row each."""
     headers = [text(k, lang) for k in ("casestudy", "member", "region", "technologies", "year", "source")]
@@ -116,7 +103,7 @@ def catalogue_table(project: "Project", lang: str) -> Node:
                           if t in project.technologies)
         rows.append([study.title(lang), study.member_name(lang), REGIONS[study.meta.region][lang], techs,
                      str(study.meta.year), SOURCES[study.meta.source][lang]])
-    return _table(headers, rows)
+    return table(headers, rows)
 
 
 def abbreviations_list(pages: list[Page], abbreviations: dict[str, str]) -> Node:

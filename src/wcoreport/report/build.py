@@ -8,6 +8,7 @@ it. Languages are built in parallel.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -20,7 +21,9 @@ from typing import Callable
 
 from ..markdown.document import Page, document
 from ..markdown.gate import ProjectAnalysis
-from ..markdown.pandoc_ast import walk
+from ..data import render_chart
+from ..markdown.analysis import CHART_SCHEME
+from ..markdown.pandoc_ast import children, map_inlines, walk
 from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
@@ -70,6 +73,35 @@ def _no_foreign_raw(doc: dict) -> None:
     walk(doc["blocks"], visit)
 
 
+def _charts(project: Project, lang: str, doc: dict, fmt: str) -> dict:
+    """The document for one writer, its charts drawn: the DOCX gets each as a PNG at print
+    resolution (Word shows no SVG without a fallback), the PDF as SVG, whose text stays text.
+    The charts' data tables are the site's (a disclosure); the report shows the chart."""
+    doc = copy.deepcopy(doc)
+
+    def image(node: dict):
+        if node.get("t") != "Image" or not node["c"][2][0].startswith(CHART_SCHEME):
+            return None
+        name = node["c"][2][0][len(CHART_SCHEME):]
+        drawn = render_chart(project.charts[name], project.tables, lang, project.cache_dir / "charts")
+        if fmt == "docx":
+            node["c"][2][0] = str(drawn.png_path)
+        else:
+            node["c"][0][2].append(["svg", drawn.svg_path.read_text("utf-8")])
+            node["c"][2][0] = drawn.svg_path.name
+        return None
+
+    def drop_data(node: dict, _depth: int) -> None:
+        for child in children(node):
+            child[:] = [b for b in child if not (isinstance(b, dict) and b.get("t") == "Div"
+                                                 and "wco-chart-data" in b["c"][0][1])]
+
+    doc["blocks"] = [b for b in doc["blocks"] if not (b.get("t") == "Div" and "wco-chart-data" in b["c"][0][1])]
+    walk(doc["blocks"], drop_data)
+    doc["blocks"] = map_inlines(doc["blocks"], image)
+    return doc
+
+
 def report_document(project: Project, analysis: ProjectAnalysis, lang: str, pages: list[Page]) -> dict:
     """The report of a language as pandoc's tree: assembled, numbered, typeset."""
     doc = assemble(project, analysis, lang, pages)
@@ -84,7 +116,7 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
         # No native_numbering: the shared Markdown layer numbers captions (markdown/xrefs.py).
         run_pandoc(["-f", "json", "-t", "docx", f"--reference-doc={reference}",
                     f"--resource-path={project.docs_dir / lang}", "-o", str(tmp)],
-                   _json(render_styled_blocks(doc, "docx")))
+                   _json(render_styled_blocks(_charts(project, lang, doc, "docx"), "docx")))
         set_title(tmp, project.metadata.title[lang])  # in the properties, not as a paragraph
 
 
@@ -94,7 +126,7 @@ def to_typst(project: Project, lang: str, doc: dict) -> str:
     return run_pandoc(
         ["-f", "json", "-t", "typst-citations", f"--template={_resource('templates/wco.typst')}",
          "-V", f"lang={lang}", "-V", f"region={region}"],
-        _json(render_styled_blocks(doc, "typst")),
+        _json(render_styled_blocks(_charts(project, lang, doc, "typst"), "typst")),
     ).decode("utf-8")
 
 

@@ -78,7 +78,7 @@ def _set_attribute(attr: list, key: str, value: str) -> None:
 
 
 def typst_string(s: str) -> str:
-    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
 
 
 def _xml_escape(s: str) -> str:
@@ -277,6 +277,10 @@ class _Renderer:
         alt = _attribute(attr, "alt")
         if alt is None:
             alt = stringify(alt_inlines)
+        svg = _attribute(attr, "svg")  # a chart drawn by the project (build.py): its SVG itself
+        if svg is not None:
+            return _raw_inline("typst", "#box(image(bytes(" + typst_string(svg) + '), format: "svg", alt: '
+                               + typst_string(alt) + ", width: 100%));")
         args = typst_string(src) + ", alt: " + typst_string(alt)
         for key in ("width", "height"):
             value = _attribute(attr, key)

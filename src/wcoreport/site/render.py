@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..markdown.analysis import API_VERSION, PageAnalysis
+from ..data import render_chart
+from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
+from ..strings import text as label
 from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
 from ..markdown.pandoc_ast import Node, attribute, children, div, map_inlines, walk
@@ -90,6 +92,8 @@ class _SitePage:
         def inline(node: Node):
             if node.get("t") == "Link":
                 node["c"][2][0] = self.href(node["c"][2][0])
+            elif node.get("t") == "Image" and node["c"][2][0].startswith(CHART_SCHEME):
+                return [self.chart(node["c"][2][0][len(CHART_SCHEME):])]
             elif node.get("t") == "Image":
                 node["c"][2][0] = self.image(node["c"][2][0])
             return None
@@ -98,10 +102,22 @@ class _SitePage:
         walk(blocks, self.div)
         return _lettered(blocks)
 
+    def chart(self, name: str) -> Node:
+        """A chart, drawn in the page's language, as SVG in the page (its text stays text, its
+        text alternative is inside it: see data/charts.py)."""
+        project = self.project
+        drawn = render_chart(project.charts[name], project.tables, self.lang, project.cache_dir / "charts")
+        svg = drawn.svg_path.read_text("utf-8")
+        return {"t": "RawInline", "c": ["html", svg[svg.index("<svg"):]]}
+
     def div(self, node: Node, _depth: int) -> None:
         if node["t"] != "Div":
             return
         classes = node["c"][0][1]
+        if "wco-chart-data" in classes:  # the chart's data, a click away
+            summary = html.escape(label("chart_data", self.lang))
+            node["c"][1] = [{"t": "RawBlock", "c": ["html", f'<details class="wco-chart-data"><summary>{summary}</summary>']},
+                            *node["c"][1], {"t": "RawBlock", "c": ["html", "</details>"]}]
         if "wco-casestudies" in classes:
             catalogue = catalogue_html(self.project, self.lang, self.link)
             catalogue = apply_to_html(catalogue, self.lang)  # typeset like the page (on its tree)
