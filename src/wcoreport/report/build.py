@@ -12,6 +12,7 @@ import copy
 import json
 import os
 import re
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -73,7 +74,7 @@ def _no_foreign_raw(doc: dict) -> None:
     walk(doc["blocks"], visit)
 
 
-def _charts(project: Project, lang: str, doc: dict, fmt: str) -> dict:
+def _charts(project: Project, lang: str, doc: dict, fmt: str, workdir: Path | None = None) -> dict:
     """The document for one writer, its charts drawn: the DOCX gets each as a PNG at print
     resolution (Word shows no SVG without a fallback), the PDF as SVG, whose text stays text.
     The charts' data tables are the site's (a disclosure); the report shows the chart."""
@@ -85,7 +86,9 @@ def _charts(project: Project, lang: str, doc: dict, fmt: str) -> dict:
         name = node["c"][2][0][len(CHART_SCHEME):]
         drawn = render_chart(project.charts[name], project.tables, lang, project.cache_dir / "charts")
         if fmt == "docx":
-            node["c"][2][0] = str(drawn.png_path)
+            # By name, from the build's scratch folder: no path of this machine in the DOCX.
+            shutil.copyfile(drawn.png_path, workdir / f"{name}.png")
+            node["c"][2][0] = f"{name}.png"
         else:
             node["c"][0][2].append(["svg", drawn.svg_path.read_text("utf-8")])
             node["c"][2][0] = drawn.svg_path.name
@@ -115,8 +118,8 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
     with atomic_write(target) as tmp:
         # No native_numbering: the shared Markdown layer numbers captions (markdown/xrefs.py).
         run_pandoc(["-f", "json", "-t", "docx", f"--reference-doc={reference}",
-                    f"--resource-path={project.docs_dir / lang}", "-o", str(tmp)],
-                   _json(render_styled_blocks(_charts(project, lang, doc, "docx"), "docx")))
+                    f"--resource-path={project.docs_dir / lang}{os.pathsep}{workdir}", "-o", str(tmp)],
+                   _json(render_styled_blocks(_charts(project, lang, doc, "docx", workdir), "docx")))
         set_title(tmp, project.metadata.title[lang])  # in the properties, not as a paragraph
 
 
