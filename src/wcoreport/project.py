@@ -43,8 +43,9 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        """Where drawings and other reusable results are kept between builds (never a source)."""
-        return self.root / "build" / ".cache"
+        """Where drawings and other reusable results are kept between builds: not a source, not
+        an output (as Material's own `.cache/`); deleting it costs only time."""
+        return self.root / ".cache" / "wcoreport"
 
     def report_chapters(self) -> list[Chapter]:
         return [c for c in self.chapters if c.in_report]
