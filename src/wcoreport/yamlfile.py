@@ -56,13 +56,58 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
 
 
 def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], problems, path, offset,
-           built: dict[int, Any] | None = None) -> Any:
+           built: dict[int, Any] | None = None, open_: set[int] | None = None) -> Any:
     lines.setdefault(loc, node.start_mark.line + 1)
     built = {} if built is None else built
+    open_ = set() if open_ is None else open_
+    if id(node) in open_:
+        # An alias inside the very list or mapping it names: a value that contains itself.
+        problems.error(path, node.start_mark.line + 1 + offset, "this value refers to itself (a YAML alias "
+                                                                "inside its own anchor): write it out")
+        return None
     if id(node) in built:
+        sizes = built.setdefault("sizes", {})  # type: ignore[call-overload]
+        expanded = built.setdefault("expanded", [0])  # type: ignore[call-overload]
+        expanded[0] += sizes.get(id(node), 1)
+        if expanded[0] > MAX_EXPANDED and not built.get("reported"):  # type: ignore[call-overload]
+            built["reported"] = True  # type: ignore[index]
+            problems.error(path, node.start_mark.line + 1 + offset,
+                           f"YAML aliases here expand to more than {MAX_EXPANDED} values (an alias bomb?): "
+                           "write the values out, or use fewer aliases")
         # An alias (*name) of a list or mapping seen before: the same object, as PyYAML does.
         # Building it again would make a "billion laughs" file take forever.
         return built[id(node)]
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        open_.add(id(node))
+        expanded = built.setdefault("expanded", [0])  # type: ignore[call-overload]
+        before = expanded[0]
+        try:
+            return _build_container(node, loader, loc, lines, problems, path, offset, built, open_)
+        finally:
+            open_.discard(id(node))
+            # What this value is worth once every alias in it is expanded (tools such as MkDocs
+            # expand them: a "billion laughs" file would take them minutes and all the memory).
+            built.setdefault("sizes", {})[id(node)] = expanded[0] - before + 1  # type: ignore[call-overload]
+            expanded[0] += 1
+    try:
+        value = loader.construct_object(node, deep=True)
+    except ValueError:
+        # A value YAML recognises but cannot build, e.g. the date 2026-13-45: keep its text and
+        # let the schema say what is expected there.
+        return node.value
+    if isinstance(value, str) and _SURROGATE.search(value):
+        # "\uD800" in a double-quoted string: half a character, which no output can encode.
+        problems.error(path, node.start_mark.line + 1 + offset, "an escaped character is not a whole character "
+                                                                "(\\uD800-\\uDFFF): write the character itself")
+        return _SURROGATE.sub("\ufffd", value)
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_EXPANDED = 100_000  # values of one YAML file once its aliases are expanded
+
+
+def _build_container(node, loader, loc, lines, problems, path, offset, built, open_) -> Any:
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         built[id(node)] = out
@@ -74,22 +119,15 @@ def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], pr
             if key in out:
                 problems.error(path, key_node.start_mark.line + 1 + offset, f"duplicate key '{key}'")
             lines[loc + (key,)] = key_node.start_mark.line + 1
-            out[key] = _build(value_node, loader, loc + (key,), lines, problems, path, offset, built)
+            out[key] = _build(value_node, loader, loc + (key,), lines, problems, path, offset, built, open_)
             # An error about a value names the line of its key, where editors look.
             lines[loc + (key,)] = key_node.start_mark.line + 1
         return out
-    if isinstance(node, yaml.SequenceNode):
-        items: list[Any] = []
-        built[id(node)] = items
-        items.extend(_build(item, loader, loc + (i,), lines, problems, path, offset, built)
-                     for i, item in enumerate(node.value))
-        return items
-    try:
-        return loader.construct_object(node, deep=True)
-    except ValueError:
-        # A value YAML recognises but cannot build, e.g. the date 2026-13-45: keep its text and
-        # let the schema say what is expected there.
-        return node.value
+    items: list[Any] = []
+    built[id(node)] = items
+    items.extend(_build(item, loader, loc + (i,), lines, problems, path, offset, built, open_)
+                 for i, item in enumerate(node.value))
+    return items
 
 
 def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> YamlData | None:

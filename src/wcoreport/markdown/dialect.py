@@ -223,8 +223,8 @@ def _lines(lines: list[str], path: Path, first_line: int, prefix: str, page: _Pa
             i += 1
             continue
         if ATTR_LINE.match(line):
-            problems.error(path, lineno, "attribute lines like '{ .class }' are not offered: the report cannot "
-                                         "show them (an id goes at the end of a heading: ## Title {#id})")
+            problems.error(path, lineno, f"the attribute line '{line.strip()[:60]}' is not offered: the report "
+                                         "cannot show it (an id goes at the end of a heading: ## Title {#id})")
             out.add(prefix, path, lineno)
             i += 1
             continue

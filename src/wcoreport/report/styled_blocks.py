@@ -284,7 +284,9 @@ class _Renderer:
         args = typst_string(src) + ", alt: " + typst_string(alt)
         for key in ("width", "height"):
             value = _attribute(attr, key)
-            if value and _TYPST_LENGTH.fullmatch(value) and not value.endswith("px"):
+            # A length with a unit; pixels and bare numbers (pixels, as HTML reads them) mean
+            # nothing on paper: the image keeps its own size there.
+            if value and _TYPST_LENGTH.fullmatch(value) and re.search(r"(%|cm|mm|in|pt|em)$", value):
                 args += ", " + key + ": " + value
         return _raw_inline("typst", "#box(image(" + args + "));")
 
