@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +44,14 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        """Where drawings and other reusable results are kept between builds: not a source, not
-        an output (as Material's own `.cache/`); deleting it costs only time."""
-        return self.root / ".cache" / "wcoreport"
+        """Where drawings and other reusable results are kept between builds: neither in the
+        sources nor among the outputs, but in the user's cache folder (WCOREPORT_CACHE, else
+        XDG_CACHE_HOME or ~/.cache). Its files are named by the hash of what made them, so
+        projects can share it; deleting it costs only time."""
+        if os.environ.get("WCOREPORT_CACHE"):
+            return Path(os.environ["WCOREPORT_CACHE"])
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        return Path(base) / "wcoreport"
 
     def report_chapters(self) -> list[Chapter]:
         return [c for c in self.chapters if c.in_report]
