@@ -101,10 +101,12 @@ def _mark_anchors(data: bytes) -> bytes:
         gallery = sdt.find(f".//{w}docPartGallery")
         if gallery is not None and gallery.get(f"{w}val") == "Table of Contents":
             sdt.getparent().remove(sdt)
+    seen: set[str] = set()
     for bookmark in list(root.iter(f"{w}bookmarkStart")):
         name = bookmark.get(f"{w}name") or ""
-        if not name.startswith(ANCHOR_PREFIX) or not name[len(ANCHOR_PREFIX):].isdigit():
-            continue
+        if not name.startswith(ANCHOR_PREFIX) or not name[len(ANCHOR_PREFIX):].isdigit() or name in seen:
+            continue  # LibreOffice repeats the start of a bookmark over several paragraphs: the first counts
+        seen.add(name)
         run = etree.Element(f"{w}r")
         t = etree.SubElement(run, f"{w}t")
         t.text = f"{MARK_OPEN}{name[len(ANCHOR_PREFIX):]}{MARK_CLOSE}"

@@ -92,8 +92,12 @@ class NotMapped:
 
     def __str__(self) -> str:
         change = ""
-        if self.before or self.after:
+        if self.before and self.after:
             change = f": \u201c{_short(self.before)}\u201d \u2192 \u201c{_short(self.after)}\u201d"
+        elif self.before:
+            change = f": deleted \u201c{_short(self.before)}\u201d"
+        elif self.after:
+            change = f": inserted \u201c{_short(self.after)}\u201d"
         return f"{self.where}: {self.para}: not imported, {self.reason}{change}"
 
 
