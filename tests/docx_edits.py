@@ -33,8 +33,10 @@ class DocxEditor:
         self.next_id = 9000
 
     # --- finding text ---------------------------------------------------------------
-    def paragraph(self, text: str, nth: int = 0):
-        """The nth paragraph (w:p) whose visible text contains `text`."""
+    def paragraph(self, text, nth: int = 0):
+        """The nth paragraph (w:p) whose visible text contains `text` (or `text` itself, a w:p)."""
+        if not isinstance(text, str):
+            return text
         found = [p for p in self.doc.iter(w("p")) if text in self._text(p)]
         if len(found) <= nth:
             raise AssertionError(f"no paragraph with {text!r} in {self.path.name}")
@@ -44,6 +46,9 @@ class DocxEditor:
     def _runs(p):
         return [r for r in p.iter(w("r")) if r.find(w("t")) is not None
                 and r.getparent().tag != w("del")]
+
+    def paragraphs(self) -> list:
+        return list(self.doc.iter(w("p")))
 
     def _text(self, p) -> str:
         return "".join(r.find(w("t")).text or "" for r in self._runs(p))
@@ -125,8 +130,6 @@ class DocxEditor:
         if tracked:
             p = self.paragraph(where)
             runs = self._covered(p, old)
-            anchor_text = None
-            del anchor_text
             deletion = etree.Element(w("del"), {w("id"): self._id(), w("author"): author, w("date"): DATE})
             ins = etree.Element(w("ins"), {w("id"): self._id(), w("author"): author, w("date"): DATE})
             new_run = copy.deepcopy(runs[0])

@@ -270,3 +270,25 @@ def test_a_docx_of_older_sources_is_refused(project, tmp_path):
 def test_import_takes_one_docx(project, tmp_path):
     proc = run_build("import-docx", "--root", str(project), cwd=project)
     assert proc.returncode != 0 and "import-docx takes one DOCX file" in proc.stderr
+
+
+# --- the source map the import relies on --------------------------------------------------
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_block_starts_at_its_own_line(repo_root, lang):
+    """block_lines after a footnote (its text is typed at the end of the page) and after a
+    case-study box (its text is another file) still name the block's own line."""
+    from wcoreport.markdown.gate import check_project
+    from wcoreport.markdown.pandoc_ast import stringify
+    from wcoreport.project import load_project
+
+    project = load_project(repo_root)
+    analysis = check_project(project)
+    for name in ("methodology.md", "ai-ml.md", "introduction.md"):
+        page = analysis.languages[lang].pages[name]
+        lines = (repo_root / "docs" / lang / name).read_text("utf-8").split("\n")
+        for block, (path, line) in zip(page.blocks, page.block_lines):
+            assert path.name == name
+            words = re.findall(r"[^\W\d_]{4,}", stringify(block))
+            if block["t"] in ("Para", "Header") and words:
+                assert words[0] in lines[line - 1], (name, line, words[0])

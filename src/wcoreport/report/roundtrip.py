@@ -263,6 +263,10 @@ def _compare(project: "Project", base: EditedText, edited: EditedText, anchors: 
                                                *_changed_words(before, after)))
             continue
         members = [anchors[i] for i in group]
+        if not head.path.startswith(f"docs/{result.stamp.lang}/"):
+            result.not_mapped.append(NotMapped(head.where, head.para, "the block's source is not a chapter of "
+                                               f"docs/{result.stamp.lang}/", *_changed_words(before, after)))
+            continue
         if any(m.path != head.path for m in members) or any(
                 members[k].end_line != members[k + 1].line for k in range(len(members) - 1)):
             result.not_mapped.append(NotMapped(head.where, head.para, "paragraphs were merged or their marks "
@@ -322,6 +326,12 @@ def plan(b: list[Token], e: list[Token], s: list[Token], e_text: str, s_text: st
     for x, y, n in matcher.get_matching_blocks():
         for k in range(n):
             match[x + k] = visible[y + k]
+    # A block found at the wrong lines would be patched at the wrong place: most of the words
+    # typed at its lines must be among its words.
+    typed = [k for k in visible if s[k].norm.isalnum()]
+    if len(typed) >= 4 and sum(1 for k in match.values() if s[k].norm.isalnum()) < len(typed) / 2:
+        old, new = _changed_words_tokens(b, e, e_text)
+        return [], [("its words were not found in its source lines", old, new)]
     ops = difflib.SequenceMatcher(None, [t.norm for t in b], [t.norm for t in e], autojunk=False).get_opcodes()
     edits: list[tuple[int, int, str]] = []
     problems: list[tuple[str, str, str]] = []
@@ -335,6 +345,15 @@ def plan(b: list[Token], e: list[Token], s: list[Token], e_text: str, s_text: st
         except _Unplaceable as exc:
             problems.append((str(exc), b_text_words(i1, i2), new_words))
     return edits, problems
+
+
+def _changed_words_tokens(b: list[Token], e: list[Token], e_text: str) -> tuple[str, str]:
+    ops = [op for op in difflib.SequenceMatcher(None, [t.norm for t in b], [t.norm for t in e],
+                                                autojunk=False).get_opcodes() if op[0] != "equal"]
+    if not ops:
+        return "", ""
+    i1, i2, j1, j2 = ops[0][1], ops[-1][2], ops[0][3], ops[-1][4]
+    return " ".join(t.norm for t in b[i1:i2]), (e_text[e[j1].start:e[j2 - 1].end] if j2 > j1 else "")
 
 
 class _Unplaceable(Exception):
