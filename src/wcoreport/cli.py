@@ -5,6 +5,7 @@
     python build_report.py report     # DOCX and PDF only
     python build_report.py site       # the website only
     python build_report.py translated docs/fr/x.md   # record that a translation is current
+    python build_report.py import-docx EDITED.docx   # a reviewed DOCX as a Markdown diff + comments
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .diagnostics import ContentError, Severity
 from .outputs import DOWNLOADS_ENV, atomic_directory
 from .pandoc import ToolError
 
-COMMANDS = ("all", "check", "report", "site", "translated")
+COMMANDS = ("all", "check", "report", "site", "translated", "import-docx")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +38,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("command", nargs="?", default="all", choices=COMMANDS,
                         help="what to do (default: all = check, report, site)")
     parser.add_argument("pages", nargs="*", type=Path,
-                        help="translated: the translated pages to mark as current (their translation_of)")
+                        help="translated: the translated pages to mark as current (their translation_of); "
+                             "import-docx: the reviewed DOCX")
     parser.add_argument("--root", type=Path, default=Path.cwd(),
                         help="the report repository (default: the current folder)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/build)")
@@ -46,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
                         help="only this report format (repeatable)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (CI uses it)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the outputs")
+    review = parser.add_argument_group("import-docx (a reviewed DOCX back into the sources)")
+    review.add_argument("--patch", type=Path, help="write the diff to this file instead of printing it")
+    review.add_argument("--apply", action="store_true", help="apply the diff to the sources")
+    review.add_argument("--comments", type=Path,
+                        help="write the comments to this file: Markdown (.md) or CSV (.csv)")
     return parser
 
 
@@ -90,6 +97,10 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
     project = load_project(root)
     if args.command == "translated":
         return _mark_translated(project, args.pages)
+    if args.command == "import-docx":
+        from .review import import_docx_command
+
+        return import_docx_command(args, project)
     if args.pages:
         raise ToolError(f"'{args.command}' takes no file names (only 'translated' does)")
     analysis = check_project(project)

@@ -139,6 +139,11 @@ class _Locator:
                 return i
         return None
 
+    def skip(self, paths: set[Path]) -> None:
+        """Move past the lines that came from `paths`."""
+        while self.cursor < len(self.origin) - 1 and self.origin[self.cursor][0] in paths:
+            self.cursor += 1
+
     def fence_above(self) -> None:
         """A code block's first line found: the block starts at its fence, if it has one."""
         if self.cursor > 0 and re.match(r"^\s*(```|~~~)", self.lines[self.cursor - 1]):
@@ -170,8 +175,8 @@ def _anchor(node: Node) -> str:
     if kind in ("Table", "Figure") and c[0][0]:
         return "#" + c[0][0]  # typed as {#tbl:id} / {#fig:id}
     for child in children(node):  # a container: the first thing in it that can be found
-        for item in child:
-            if isinstance(item, dict) and (found := _anchor(item)):
+        for item in child:  # (not in a footnote: its text is typed elsewhere)
+            if isinstance(item, dict) and item.get("t") != "Note" and (found := _anchor(item)):
                 return found
     return ""
 
@@ -184,6 +189,7 @@ class _Analyser:
         self.level = 0  # the last heading level, for skips
         self.casestudy: str | None = None  # inside the box of this case study
         self._start = 0  # where the current top-level block starts
+        self._casestudy_texts = {study.text_path(lang) for study in project.casestudies.values()}
 
     def error(self, message: str) -> None:
         path, line = self.locator.here()
@@ -195,6 +201,7 @@ class _Analyser:
         for block in blocks:
             if starts:  # a top-level block starts below the one before it
                 self.locator.cursor = max(self.locator.cursor, self._start + 1)
+            self.locator.skip(self._casestudy_texts)  # a chapter's block is never in a case study's text
             anchor = _anchor(block)
             if anchor:
                 self.locator.find(anchor)
@@ -209,8 +216,16 @@ class _Analyser:
         if depth > 4 * MAX_NESTING:
             self.error(f"blocks nested more than {MAX_NESTING} levels deep")
             return
-        anchor = _anchor(node)
         kind = node["t"]
+        if kind == "Note":  # its text is typed further down ([^id]: ...): come back after it
+            saved = self.locator.cursor
+            self.locator.find(next((a for block in node["c"] if (a := _anchor(block))), ""))
+            for child in children(node):
+                for item in child:
+                    self.node(item, depth + 1)
+            self.locator.cursor = saved
+            return
+        anchor = _anchor(node)
         if anchor and self.locator.find(anchor) is not None and kind in ("CodeBlock", "RawBlock"):
             self.locator.fence_above()
         check = getattr(self, f"_{kind}", None)

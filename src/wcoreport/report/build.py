@@ -29,10 +29,11 @@ from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
 from .assemble import SOURCE_LINE, assemble
-from .docx_package import set_title
+from .docx_package import set_custom_properties, set_title
 from .docx_reference import build_reference_docx
 from ..markdown.typeset import apply_typography
 from .numbering import number_document
+from .provenance import Provenance, anchor_blocks, provenance
 from .styled_blocks import render_styled_blocks
 
 FORMATS = ("docx", "pdf")
@@ -113,14 +114,22 @@ def report_document(project: Project, analysis: ProjectAnalysis, lang: str, page
     return _typography(lang, doc)
 
 
-def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Path) -> None:
+def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Path,
+               stamp: Provenance | None = None) -> None:
+    """`stamp`: what the DOCX was built from; with it, the DOCX can be imported back after
+    review (provenance.py, roundtrip.py)."""
     reference = build_reference_docx(project.metadata.code[lang], lang, workdir / f"reference-{lang}.docx")
+    rendered = render_styled_blocks(_charts(project, lang, doc, "docx", workdir), "docx")
+    if stamp is not None:
+        rendered = anchor_blocks(rendered)
     with atomic_write(target) as tmp:
         # No native_numbering: the shared Markdown layer numbers captions (markdown/xrefs.py).
         run_pandoc(["-f", "json", "-t", "docx", f"--reference-doc={reference}",
                     f"--resource-path={project.docs_dir / lang}{os.pathsep}{workdir}", "-o", str(tmp)],
-                   _json(render_styled_blocks(_charts(project, lang, doc, "docx", workdir), "docx")))
+                   _json(rendered))
         set_title(tmp, project.metadata.title[lang])  # in the properties, not as a paragraph
+        if stamp is not None:
+            set_custom_properties(tmp, stamp.properties())
 
 
 def to_typst(project: Project, lang: str, doc: dict) -> str:
@@ -199,13 +208,13 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
 
 
 def write_language(project: Project, lang: str, doc: dict, out_dir: Path, formats: tuple[str, ...],
-                   progress: Progress) -> list[Output]:
+                   progress: Progress, stamp: Provenance | None = None) -> list[Output]:
     outputs = []
     with tempfile.TemporaryDirectory(prefix="wcoreport-") as workdir:
         if "docx" in formats:
             progress(f"[{lang}] writing DOCX")
             target = output_path(project, out_dir, lang, "docx")
-            write_docx(project, lang, doc, target, Path(workdir))
+            write_docx(project, lang, doc, target, Path(workdir), stamp)
             outputs.append(Output(lang, "docx", target))
         if "pdf" in formats:
             progress(f"[{lang}] writing PDF (pandoc -> Typst)")
@@ -227,7 +236,8 @@ def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
         pages = documents[lang] if documents and lang in documents else document(project, analysis, lang)
         progress(f"[{lang}] assembling the report")
         doc = report_document(project, analysis, lang, pages)
-        return write_language(project, lang, doc, out_dir, formats, progress)
+        stamp = provenance(project, analysis, lang) if "docx" in formats else None
+        return write_language(project, lang, doc, out_dir, formats, progress, stamp)
 
     with ThreadPoolExecutor(max_workers=min(2, len(languages))) as pool:
         jobs = [pool.submit(build, lang) for lang in languages]
