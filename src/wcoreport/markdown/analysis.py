@@ -516,7 +516,9 @@ def data_blocks(project: "Project", lang: str, blocks: list[Node]) -> list[Node]
             rows = list(spec.schema.rows or source.rows)
             columns = [spec.schema.x, *spec.y_columns]
             data = data_table(source, lang, "", columns=columns, rows=rows)
-            return [figure, {"t": "Div", "c": [["", ["wco-chart-data"], []], [data]]}]
+            # One block for one directive: the page's blocks keep their source lines (block_lines).
+            return [{"t": "Div", "c": [["", ["wco-chart-block"], []],
+                                       [figure, {"t": "Div", "c": [["", ["wco-chart-data"], []], [data]]}]]}]
         return None
 
     def walk_blocks(items: list[Node]) -> list[Node]:

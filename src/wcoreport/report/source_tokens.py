@@ -4,7 +4,8 @@ A change a reviewer made to the text of the DOCX is found word by word (roundtri
 back into the Markdown, the words of the rendered text are matched with the words typed in the
 source. What the source has that is not typed text is a token of its own that is never matched:
 - "gen": source that the toolchain turns into other text (a citation `[@key, p. 3]`, `@key`, a
-  cross-reference `@fig:id`); an edit may delete it whole, never change it;
+  cross-reference `@fig:id`, a value from data `{{ table.row.column }}`); an edit may delete it
+  whole, never change it;
 - "zero": markup that shows no text (`*`, `**`, `` ` ``, `[`, `](url)`, `{#id}`, a footnote
   reference `[^1]`, list and heading markers, table pipes, directive lines, abbreviation and
   footnote definitions): kept as typed.
@@ -54,7 +55,8 @@ def rendered_tokens(text: str) -> list[Token]:
 
 
 _INLINE = re.compile(r"""
-  (?P<cite>\[[^\[\]\n]*(?<![\w\\])@[^\W_][^\[\]\n]*\](?![(\[]))
+  (?P<value>\{\{[^{}\n]*\}\})
+| (?P<cite>\[[^\[\]\n]*(?<![\w\\])@[^\W_][^\[\]\n]*\](?![(\[]))
 | (?P<fnref>\[\^[^\]\s]+\])
 | (?P<attr>\{[#.][^{}\n]*\}|\{(?:width|height)=[^{}\n]*\})
 | (?P<linkend>\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+"[^"\n]*")?\)(?:\{[^{}\n]*\})?)
@@ -137,7 +139,7 @@ def _inline(line: str, base: int, offset: int) -> list[Token]:
     for m in _INLINE.finditer(line, offset):
         kind, s = m.lastgroup, m.group(0)
         a, b = base + m.start(), base + m.end()
-        if kind in ("cite", "bare"):
+        if kind in ("cite", "bare", "value"):
             out.append(Token(s, a, b, "gen"))
         elif kind in ("fnref", "attr"):
             out.append(Token(s, a, b, "zero", "keep"))
