@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", action="append", choices=("docx", "pdf"),
                         help="only this report format (repeatable)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (CI uses it)")
+    parser.add_argument("--draft", action="store_true",
+                        help="a working draft: a translation whose structure departs from its source (other "
+                             "paragraphs, headings, figures...) is a warning, not an error (not with final: true)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the outputs")
     return parser
 
@@ -92,7 +95,9 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         return _mark_translated(project, args.pages)
     if args.pages:
         raise ToolError(f"'{args.command}' takes no file names (only 'translated' does)")
-    analysis = check_project(project)
+    analysis = check_project(project, Severity.WARNING if args.draft else Severity.ERROR)
+    if args.draft and project.metadata is not None and project.metadata.final:
+        raise ToolError("--draft: report.yml says final: true; a final document is no working draft")
     if project.problems.errors or project.metadata is None or (args.strict and project.problems.items):
         raise ContentError(project.problems.items)  # every problem, warnings too, printed once
     for problem in project.problems.items:

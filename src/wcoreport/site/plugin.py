@@ -85,7 +85,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def _load(self, root: Path, directory_urls: bool) -> None:
         try:
             project = load_project(root)
-            analysis = check_project(project)
+            analysis = check_project(project, parity=None)  # shown on the side-by-side pages, not a build error
         except ContentError as exc:  # nothing more can be loaded
             raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
         errors = [p for p in project.problems.items if p.severity is Severity.ERROR]
