@@ -195,18 +195,19 @@ def output_lock(out: Path, say):
 
 def _mark_translated(project, pages: list[Path]) -> int:
     """The one command that writes to the sources, on request: one front-matter line a page."""
-    from .translations import MarkError, mark_current
+    from .drift import mark_translated
+    from .translations import MarkError
 
     if not pages:
         raise ToolError("name the translated pages to mark as current, e.g. docs/fr/ai-ml.md")
     for page in pages:
         try:
-            digest, before = mark_current(project, page)
+            digest, before, record = mark_translated(project, page)
         except MarkError as exc:
             raise ToolError(str(exc)) from None
         rel = project.problems.relative(page.resolve())
         print(f"{rel}: translation_of: {digest} (was {before.state.value}; translates "
-              f"docs/{before.source_lang}/{before.chapter})")
+              f"docs/{before.source_lang}/{before.chapter}; its paragraphs in {project.problems.relative(record)})")
     return 0
 
 

@@ -169,7 +169,8 @@ def _anchor(node: Node) -> str:
         return "#" + c[0][0]  # typed as {#tbl:id} / {#fig:id}
     for child in children(node):  # a container: the first thing in it that can be found
         for item in child:
-            if isinstance(item, dict) and (found := _anchor(item)):
+            # (not in a footnote: its text is typed elsewhere, see _Analyser.node)
+            if isinstance(item, dict) and item.get("t") != "Note" and (found := _anchor(item)):
                 return found
     return ""
 
@@ -207,8 +208,16 @@ class _Analyser:
         if depth > 4 * MAX_NESTING:
             self.error(f"blocks nested more than {MAX_NESTING} levels deep")
             return
-        anchor = _anchor(node)
         kind = node["t"]
+        if kind == "Note":
+            # A footnote's text is typed elsewhere (`[^id]: ...`, usually at the end of the page):
+            # look for it there, then come back, so that the blocks after it keep their lines.
+            saved = self.locator.cursor
+            for block in node["c"]:
+                self.node(block, depth + 1)
+            self.locator.cursor = saved
+            return
+        anchor = _anchor(node)
         if anchor and self.locator.find(anchor) is not None and kind in ("CodeBlock", "RawBlock"):
             self.locator.fence_above()
         check = getattr(self, f"_{kind}", None)
