@@ -5,6 +5,8 @@
     python build_report.py report     # DOCX and PDF only
     python build_report.py site       # the website only
     python build_report.py translated docs/fr/x.md   # record that a translation is current
+    python build_report.py xliff export --lang fr    # the chapters for a CAT tool (build/xliff/fr/)
+    python build_report.py xliff import FILES        # their translations back into docs/fr/
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from .diagnostics import ContentError, Severity
 from .outputs import DOWNLOADS_ENV, atomic_directory
 from .pandoc import ToolError
 
-COMMANDS = ("all", "check", "report", "site", "translated")
+COMMANDS = ("all", "check", "report", "site", "translated", "xliff")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("command", nargs="?", default="all", choices=COMMANDS,
                         help="what to do (default: all = check, report, site)")
     parser.add_argument("pages", nargs="*", type=Path,
-                        help="translated: the translated pages to mark as current (their translation_of)")
+                        help="translated: the translated pages to mark as current (their translation_of); "
+                             "xliff: 'export', or 'import' and the XLIFF files")
     parser.add_argument("--root", type=Path, default=Path.cwd(),
                         help="the report repository (default: the current folder)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/build)")
@@ -93,6 +96,8 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
     project = load_project(root)
     if args.command == "translated":
         return _mark_translated(project, args.pages)
+    if args.command == "xliff":
+        return _xliff(project, args, out)
     if args.pages:
         raise ToolError(f"'{args.command}' takes no file names (only 'translated' does)")
     analysis = check_project(project, Severity.WARNING if args.draft else Severity.ERROR)
@@ -209,6 +214,40 @@ def _mark_translated(project, pages: list[Path]) -> int:
         print(f"{rel}: translation_of: {digest} (was {before.state.value}; translates "
               f"docs/{before.source_lang}/{before.chapter}; its paragraphs in {project.problems.relative(record)})")
     return 0
+
+
+def _xliff(project, args, out: Path) -> int:
+    """CAT-tool exchange (xliff.py): export a language's chapters, or import translated files."""
+    from .markdown.gate import check_project
+    from .xliff import ExchangeError, export_language, import_files
+
+    action = str(args.pages[0]) if args.pages else ""
+    files = args.pages[1:]
+    try:
+        if action == "export" and not files:
+            if not args.lang or len(args.lang) != 1:
+                raise ToolError("xliff export: name the language to translate into, e.g. --lang fr")
+            lang = args.lang[0]
+            if lang not in project.languages:
+                raise ToolError(f"unknown language {lang} (the site has: {', '.join(project.languages)})")
+            analysis = check_project(project, parity=None)  # a page that departs from its source is what gets fixed
+            if project.problems.errors:
+                raise ContentError(project.problems.errors)
+            written, warnings = export_language(project, analysis, lang, out / "xliff")
+            for warning in warnings:
+                print(f"{warning}", file=sys.stderr)
+            for path in written:
+                print(path)
+            return 0
+        if action == "import" and files:
+            for imported, what in import_files(project, [f.resolve() for f in files]):
+                print(f"{project.problems.relative(imported.path)}: {what}")
+            return 0
+    except ExchangeError as exc:
+        print(f"build_report: error: {exc}", file=sys.stderr)
+        print("build_report: nothing was written.", file=sys.stderr)
+        return 1
+    raise ToolError("use 'xliff export --lang LANG' or 'xliff import FILE...'")
 
 
 def build_site(root: Path, target: Path, downloads: list[str], pages: Path | None = None) -> None:
