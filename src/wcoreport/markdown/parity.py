@@ -52,6 +52,7 @@ class ChapterParity:
     pairs: list[Pair] = field(default_factory=list)
     problems: list[tuple[Path, int, str]] = field(default_factory=list)  # (file, line, message)
     tracked: bool = True  # False: no translation_of, not compared
+    holders: set = field(default_factory=set)  # (file, line) of paragraphs found merged or split
 
     @property
     def ok(self) -> bool:
@@ -118,31 +119,42 @@ def compare(found: ChapterParity, problems: Problems) -> None:
             s = src[i1 + k] if i1 + k < i2 else None
             t = tr[j1 + k] if j1 + k < j2 else None
             found.pairs.append(Pair(s, t, False))
+    if found.holders:  # merged or split: said once, not again as a detail of the holding paragraph
+        found.problems = [p for p in found.problems
+                          if (p[0], p[1]) not in found.holders or "merged?" in p[2] or "split?" in p[2]]
 
 
 def _merged_or_split(found: ChapterParity, tag: str, i1: int, i2: int, j1: int, j2: int,
                      problems: Problems) -> tuple[Path, int, str] | None:
-    """Paragraphs missing (or extra) right after a paragraph whose details differ: the two were
+    """Paragraphs missing (or extra) next to a paragraph whose details differ: the two were
     merged (or one was split). One message for both, at the paragraph that holds them."""
     src, tr = found.source.blocks, found.translation.blocks
-    if tag not in ("delete", "insert") or i1 == 0 or j1 == 0:
+    if tag not in ("delete", "insert"):
         return None
-    s, t = src[i1 - 1], tr[j1 - 1]
     run = src[i1:i2] if tag == "delete" else tr[j1:j2]
-    if not (s.kind == t.kind == "para" and s.key != t.key and all(b.kind == "para" for b in run)):
+    if not all(b.kind == "para" for b in run):
         return None
-    detail = next((p for p in found.problems if (p[0], p[1]) == (t.path, t.line)), None)
-    if detail is not None:
-        found.problems.remove(detail)
-    counts = f"({_count(_section(src, i1 - 1))} there, {_count(_section(tr, j1 - 1))} here)"
-    if tag == "delete":
-        last = run[-1]
-        return (t.path, t.line, f"{describe(t)} holds what {_rel(problems, s.path)}:{s.line}–{last.end} says in "
-                                f"{len(run) + 1} paragraphs ({describe(s)} and after): merged? {counts}")
-    last = run[-1]
-    return (t.path, t.line, f"{describe(t)} and the {len(run)} after it (to line {last.end}) hold what "
-                            f"{_rel(problems, s.path)}:{s.line} says in one paragraph ({describe(s)}): split? "
-                            f"{counts}")
+    candidates = []
+    if i1 > 0 and j1 > 0:
+        candidates.append((src[i1 - 1], tr[j1 - 1], True))
+    if i2 < len(src) and j2 < len(tr):
+        candidates.append((src[i2], tr[j2], False))
+    for s, t, before in candidates:
+        if not (s.kind == t.kind == "para" and s.key != t.key):
+            continue
+        found.holders.add((t.path, t.line))  # its own detail message would say the same again
+        s_section = _section(src, s.index)
+        t_section = _section(tr, t.index)
+        counts = f"({_count(s_section)} there, {_count(t_section)} here)"
+        if tag == "delete":
+            blocks = [s, *run] if before else [*run, s]
+            return (t.path, t.line, f"{describe(t)} holds what {_span(problems, blocks)} says in "
+                                    f"{len(blocks)} paragraphs ({describe(blocks[0])} and after): merged? {counts}")
+        blocks = [t, *run] if before else [*run, t]
+        return (blocks[0].path, blocks[0].line,
+                f"{describe(blocks[0])} and the {len(blocks) - 1} after it (to line {blocks[-1].end}) hold what "
+                f"{_rel(problems, s.path)}:{s.line} says in one paragraph ({describe(s)}): split? {counts}")
+    return None
 
 
 def _section(blocks: list[Block], at: int) -> list[Block]:
