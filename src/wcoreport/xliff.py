@@ -364,7 +364,7 @@ def _content(element: etree._Element, where: str) -> tuple[str, list[tuple[str, 
 def read_import(project: "Project", path: Path) -> Imported:
     """Check one XLIFF file against its page; the page's new text (nothing is written here)."""
     tree = _parse(path)
-    name = str(path)
+    name = project.problems.relative(path)
     root = tree.getroot()
     if etree.QName(root).namespace != NS or root.get("version") != "1.2":
         raise ExchangeError(f"{name}: not an XLIFF 1.2 file (made by 'build_report.py xliff export')")
