@@ -183,11 +183,20 @@ def page_blocks(page: PageAnalysis, lines: list[str] | None = None) -> PageBlock
     # Each block's lines: up to the next block typed in the same file, less blank lines and the
     # footnote texts and abbreviations typed below it.
     same = page.path.resolve() if page.path else None
+    resolved: dict[Path, Path] = {}
+    in_page = [same is not None and resolved.setdefault(b.path, b.path.resolve()) == same and b.line > 0
+               for b in blocks]
+    next_start: list[int | None] = [None] * len(blocks)  # the next block typed in the page, below this one
+    upcoming: int | None = None
+    for n in range(len(blocks) - 1, -1, -1):
+        next_start[n] = upcoming
+        if in_page[n]:
+            upcoming = blocks[n].line if upcoming is None else min(upcoming, blocks[n].line)
     for n, block in enumerate(blocks):
-        if same is None or block.path.resolve() != same or block.line <= 0:
+        if not in_page[n]:
             continue
-        following = [b.line for b in blocks[n + 1:] if b.path.resolve() == same and b.line > block.line]
-        stop = (min(following) - 1) if following else len(lines)
+        following = next_start[n] if next_start[n] is not None and next_start[n] > block.line else None
+        stop = (following - 1) if following else len(lines)
         end = block.line
         for ln in range(block.line, stop + 1):
             text = lines[ln - 1] if ln - 1 < len(lines) else ""

@@ -217,7 +217,8 @@ def _divergence(found: ChapterParity, tag: str, i1: int, i2: int, j1: int, j2: i
     if tag == "delete":
         what = describe(missing[0])
         return (t_path, t_line, f"{what} of {_rel(problems, missing[0].path)}:{missing[0].line} has no "
-                                f"counterpart here {counts}: missing, or merged with another")
+                                f"counterpart here {counts}"
+                                + (": missing, or merged with another" if missing[0].kind == "para" else ""))
     # replace: different blocks in the same place
     s, t = missing[0], extra[0]
     if s.kind == t.kind == "para" or {s.kind, t.kind} == {"para"}:
