@@ -18,7 +18,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BUILD_SCRIPT = REPO_ROOT / "build_report.py"
 
 # What a report repository consists of: the sources, without build outputs or tooling.
-CONTENT = ("mkdocs.yml", "report.yml", "technologies.yml", "references.bib", "docs", "casestudies", "data")
+CONTENT = ("mkdocs.yml", "report.yml", "technologies.yml", "references.bib", "docs", "casestudies", "data",
+           "translations")
 
 # Markup of the sources that must never reach a reader (site page, DOCX or PDF text).
 LEAKS = ("!!!", "--8<--", "{%", "%}", "[@", "{ .", "{.", ":::", "===")

@@ -160,6 +160,8 @@ def test_large_chapter_is_checked_quickly(tmp_path: Path):
         f.write("\n" + body + "\n")
     assert (root / "docs/en/drones.md").stat().st_size > 5_000_000
     started = time.monotonic()
-    proc = run_build("check", "--root", str(root), timeout=120)
+    # --draft: the French page lacks those parts, one parity warning (test_parity.py), not 6000.
+    proc = run_build("check", "--draft", "--root", str(root), timeout=120)
     assert proc.returncode == 0, proc.stderr
+    assert len(re.findall(r"^docs/fr/drones\.md:\d+: ", proc.stderr, re.M)) == 1, proc.stderr
     assert time.monotonic() - started < 60

@@ -178,10 +178,16 @@ def untidy_build(tmp_path_factory) -> tuple[Path, Path]:
     # Links to both, checked by `check` with the slug rule of the site (Python-Markdown's toc).
     drones.write_bytes(drones.read_bytes() + "\r\nSee [the studies](études.md#etudes-de-cas) and "
                        "[the café](%C3%A9tudes.md#café).\r\n".encode("utf-8"))
+    # The translation has the same paragraphs (parity, test_parity.py).
+    drones_fr = root / "docs" / "fr" / "drones.md"
+    drones_fr.write_bytes(drones_fr.read_bytes() + "\r\nDes\ttabulations\tentre\tles\tmots.\r\n\r\nVoir "
+                          "[les études](études.md#etudes-de-cas) et [le café](%C3%A9tudes.md#café).\r\n".encode("utf-8"))
     mk = root / "mkdocs.yml"
     text = mk.read_bytes().decode("utf-8-sig")
     mk.write_bytes(text.replace("      - References: annex-references.md",
                                 "      - References: annex-references.md\r\n      - Études: études.md").encode("utf-8"))
+    marked = run_build("--root", str(root), "translated", str(root / "docs" / "fr" / "études.md"))
+    assert marked.returncode == 0, marked.stderr
     out = root.parent / "out"
     proc = run_build("all", "--strict", "--root", str(root), "--out", str(out))
     assert proc.returncode == 0, proc.stderr

@@ -6,6 +6,8 @@
     python build_report.py site       # the website only
     python build_report.py translated docs/fr/x.md   # record that a translation is current
     python build_report.py import-docx EDITED.docx   # a reviewed DOCX as a Markdown diff + comments
+    python build_report.py xliff export --lang fr    # the chapters for a CAT tool (build/xliff/fr/)
+    python build_report.py xliff import FILES        # their translations back into docs/fr/
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .diagnostics import ContentError, Severity
 from .outputs import DOWNLOADS_ENV, atomic_directory
 from .pandoc import ToolError
 
-COMMANDS = ("all", "check", "report", "site", "translated", "import-docx")
+COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
                         help="what to do (default: all = check, report, site)")
     parser.add_argument("pages", nargs="*", type=Path,
                         help="translated: the translated pages to mark as current (their translation_of); "
-                             "import-docx: the reviewed DOCX")
+                             "import-docx: the reviewed DOCX; xliff: 'export', or 'import' and the XLIFF files")
     parser.add_argument("--root", type=Path, default=Path.cwd(),
                         help="the report repository (default: the current folder)")
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/build)")
@@ -47,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--format", action="append", choices=("docx", "pdf"),
                         help="only this report format (repeatable)")
     parser.add_argument("--strict", action="store_true", help="treat warnings as errors (CI uses it)")
+    parser.add_argument("--draft", action="store_true",
+                        help="a working draft: a translation whose structure departs from its source (other "
+                             "paragraphs, headings, figures...) is a warning, not an error (not with final: true)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the outputs")
     review = parser.add_argument_group("import-docx (a reviewed DOCX back into the sources)")
     review.add_argument("--patch", type=Path, help="write the diff to this file instead of printing it")
@@ -101,9 +106,15 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         from .review import import_docx_command
 
         return import_docx_command(args, project)
+    if args.command == "xliff":
+        return _xliff(project, args, out)
     if args.pages:
         raise ToolError(f"'{args.command}' takes no file names (only 'translated' does)")
-    analysis = check_project(project)
+    # Parity (markdown/parity.py) refuses a Council document, not the reviewers' site, which shows it.
+    parity = Severity.WARNING if args.draft or args.command == "site" else Severity.ERROR
+    analysis = check_project(project, parity)
+    if args.draft and project.metadata is not None and project.metadata.final:
+        raise ToolError("--draft: report.yml says final: true; a final document is no working draft")
     if project.problems.errors or project.metadata is None or (args.strict and project.problems.items):
         raise ContentError(project.problems.items)  # every problem, warnings too, printed once
     for problem in project.problems.items:
@@ -201,19 +212,54 @@ def output_lock(out: Path, say):
 
 def _mark_translated(project, pages: list[Path]) -> int:
     """The one command that writes to the sources, on request: one front-matter line a page."""
-    from .translations import MarkError, mark_current
+    from .drift import mark_translated
+    from .translations import MarkError
 
     if not pages:
         raise ToolError("name the translated pages to mark as current, e.g. docs/fr/ai-ml.md")
     for page in pages:
         try:
-            digest, before = mark_current(project, page)
+            digest, before, record = mark_translated(project, page)
         except MarkError as exc:
             raise ToolError(str(exc)) from None
         rel = project.problems.relative(page.resolve())
         print(f"{rel}: translation_of: {digest} (was {before.state.value}; translates "
-              f"docs/{before.source_lang}/{before.chapter})")
+              f"docs/{before.source_lang}/{before.chapter}; its paragraphs in {project.problems.relative(record)})")
     return 0
+
+
+def _xliff(project, args, out: Path) -> int:
+    """CAT-tool exchange (xliff.py): export a language's chapters, or import translated files."""
+    from .markdown.gate import check_project
+    from .xliff import ExchangeError, export_language, import_files
+
+    action = str(args.pages[0]) if args.pages else ""
+    files = args.pages[1:]
+    try:
+        if action == "export" and not files:
+            if not args.lang or len(args.lang) != 1:
+                raise ToolError("xliff export: name the language to translate into, e.g. --lang fr")
+            lang = args.lang[0]
+            if lang not in project.languages:
+                raise ToolError(f"unknown language {lang} (the site has: {', '.join(project.languages)})")
+            analysis = check_project(project, parity=None)  # a page that departs from its source is what gets fixed
+            if project.problems.errors:
+                raise ContentError(project.problems.errors)
+            written, warnings = export_language(project, analysis, lang, out / "xliff")
+            for warning in warnings:
+                print(f"{warning}", file=sys.stderr)
+            for path in written:
+                print(path)
+            return 0
+        if action == "import" and files:
+            for imported, what in import_files(project, [f.resolve() for f in files]):
+                print(f"{project.problems.relative(imported.path)}: {what}")
+            return 0
+    except ExchangeError as exc:
+        print(f"build_report: error: {exc}", file=sys.stderr)
+        print("build_report: nothing was written.", file=sys.stderr)
+        return 1
+    raise ToolError("use 'xliff export --lang LANG' or 'xliff import FILE...'")
 
 
 def build_site(root: Path, target: Path, downloads: list[str], pages: Path | None = None) -> None:

@@ -28,6 +28,34 @@ STRINGS: dict[str, dict[str, str]] = {
     # Footnotes on the site
     "footnotes": {"en": "Notes", "fr": "Notes"},
     "back_to_text": {"en": "Back to the text", "fr": "Retour au texte"},
+    # Translations: paragraph drift and the side-by-side view (site/sidebyside.py)
+    "drift_count": {"en": "Source blocks changed since the translation: {n}.",
+                    "fr": "Blocs du texte source modifiés depuis la traduction : {n}."},
+    "drift_changed": {"en": "changed", "fr": "modifié"},
+    "drift_added": {"en": "added", "fr": "ajouté"},
+    "drift_removed": {"en": "removed", "fr": "supprimé"},
+    "sbs_title": {"en": "Side by side", "fr": "Texte et traduction en regard"},
+    "sbs_intro": {"en": "The {source} text and its {target} translation, block by block, with the paragraph "
+                        "numbers of the report. Highlighted: what changed in the source since the translation "
+                        "was recorded as current, and the blocks without a matching counterpart.",
+                  "fr": "Le texte en {source} et sa traduction en {target}, bloc par bloc, avec les numéros de "
+                        "paragraphe du rapport. En évidence : ce qui a changé dans le texte source depuis que la "
+                        "traduction a été déclarée à jour, et les blocs sans équivalent correspondant."},
+    "sbs_status": {"en": "Source and translation side by side", "fr": "Texte source et traduction en regard"},
+    "sbs_status_intro": {"en": "Each chapter's source and translation, aligned block by block.",
+                         "fr": "Le texte source et la traduction de chaque chapitre, alignés bloc par bloc."},
+    "sbs_no_counterpart": {"en": "no counterpart", "fr": "sans équivalent"},
+    "sbs_differs": {"en": "structure differs", "fr": "structure différente"},
+    "sbs_changed": {"en": "changed since the translation", "fr": "modifié depuis la traduction"},
+    "sbs_counts": {"en": "{changed} changed in the source, {differs} not matching",
+                   "fr": "{changed} modifié(s) dans le texte source, {differs} sans correspondance"},
+    "sbs_not_recorded": {"en": "which blocks changed was not recorded", "fr": "les blocs modifiés n'ont pas été enregistrés"},
+    "paragraph_short": {"en": "para.", "fr": "par."},
+    "block_paragraph": {"en": "paragraph {n} of ‘{section}’", "fr": "paragraphe {n} de « {section} »"},
+    "block_heading": {"en": "heading ‘{section}’", "fr": "titre « {section} »"},
+    "block_other": {"en": "block under ‘{section}’", "fr": "bloc sous « {section} »"},
+    "lang_en": {"en": "English", "fr": "anglais"},
+    "lang_fr": {"en": "French", "fr": "français"},
 }
 
 

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
+from ..diagnostics import Severity
 from ..strings import missing as missing_strings
 from ..strings import text
 from ..translations import check_translations
 from .analysis import LanguageAnalysis, Located, PageAnalysis, analyse_language
+from .parity import check_parity
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -43,13 +45,16 @@ class ProjectAnalysis:
     languages: dict[str, LanguageAnalysis]
     numbers: dict[str, dict[str, Numbered]] = field(default_factory=dict)  # lang -> id -> number
     casestudy_users: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> id -> pages
+    parity: dict = field(default_factory=dict)  # (chapter, lang) -> parity.ChapterParity
 
     def page(self, lang: str, name: str) -> PageAnalysis | None:
         return self.languages[lang].pages.get(name)
 
 
-def check_project(project: "Project") -> ProjectAnalysis:
-    """Analyse every page and check across pages; problems go to `project.problems`."""
+def check_project(project: "Project", parity: Severity | None = Severity.ERROR) -> ProjectAnalysis:
+    """Analyse every page and check across pages; problems go to `project.problems`.
+    `parity`: how a translation that departs from its source's structure is reported (parity.py;
+    a warning for a working draft, None for not at all)."""
     problems = project.problems
     for message in missing_strings(project.languages):
         problems.error(Path(__file__).parent.parent / "strings.py", 0, message)
@@ -67,6 +72,7 @@ def check_project(project: "Project") -> ProjectAnalysis:
         if key not in cited:
             problems.warning(project.bibliography.path, line, f"entry '{key}' is cited nowhere")
     check_translations(project)
+    analysis.parity = check_parity(project, analysis, parity)
     return analysis
 
 

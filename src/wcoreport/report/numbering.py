@@ -17,9 +17,10 @@ Done here rather than in Lua filters: pandoc would hand the whole document to Lu
 
 from __future__ import annotations
 
+from ..markdown.blocks import is_numbered_paragraph  # the one rule, shared with the translation tools
+
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
           (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-_IMAGE_ONLY = {"Image", "Space", "SoftBreak", "LineBreak"}
 
 
 def roman(n: int) -> str:
@@ -59,7 +60,7 @@ def number_paragraphs(doc: dict) -> dict:
     n = 0
     blocks = doc["blocks"]
     for i, block in enumerate(blocks):
-        if block["t"] != "Para" or all(inline["t"] in _IMAGE_ONLY for inline in block["c"]):
+        if not is_numbered_paragraph(block):
             continue
         n += 1
         blocks[i] = {"t": "Div", "c": [["", ["numbered-paragraph"], [["number", str(n)]]], [block]]}

@@ -26,7 +26,7 @@ from ..strings import text as label
 from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
-from . import status
+from . import sidebyside, status
 from .config import ReportPluginConfig
 from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
 from .render import PAGES_ENV, RenderedPage, load_pages, page_url, relative_url, render_pages
@@ -85,7 +85,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def _load(self, root: Path, directory_urls: bool) -> None:
         try:
             project = load_project(root)
-            analysis = check_project(project)
+            analysis = check_project(project, parity=None)  # shown on the side-by-side pages, not a build error
         except ContentError as exc:  # nothing more can be loaded
             raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
         errors = [p for p in project.problems.items if p.severity is Severity.ERROR]
@@ -122,7 +122,17 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         for cid in project.casestudies:  # their HTML comes in on_page_content
             add_generated_page(files, config, lang, project.languages[0], f"{CASESTUDY_PAGES}/{cid}.md", "")
         add_generated_page(files, config, lang, project.languages[0], STATUS_PAGE, self._status_page(lang, config))
+        self._add_side_by_side(files, config, lang)
         return files
+
+    def _add_side_by_side(self, files: Files, config, lang: str) -> None:
+        """One side-by-side page per translated chapter (sidebyside.py), in the language built."""
+        for (name, _target), parity in self.analysis.parity.items():
+            chapter = next(c for c in self.project.chapters if c.name == name)
+            if lang in chapter.texts:
+                page = sidebyside.chapter_page(self.project, self.analysis, self.translations, parity, lang,
+                                               chapter.texts[lang].title)
+                add_generated_page(files, config, lang, self.project.languages[0], sidebyside.page_name(name), page)
 
     def _status_page(self, lang: str, config) -> str:
         rows = []
@@ -134,7 +144,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                                          self.info.last_change(text.path), self.translations[chapter.name]))
         here = _page_path(STATUS_PAGE, config.use_directory_urls)
         link = lambda target: relative_url(here, _page_path(target, config.use_directory_urls))  # noqa: E731
-        return status.status_page(lang, rows, link, self.project.languages)
+        return (status.status_page(lang, rows, link, self.project.languages)
+                + sidebyside.status_section(self.project, self.analysis, self.translations, lang, link))
 
     def _page_of(self, page) -> tuple[str, str, RenderedPage | None]:
         lang, _, rel = page.file.src_uri.partition("/")
@@ -210,6 +221,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             if state.state is State.STALE:
                 source = self._page_url(state.source_lang, rel, config)
                 after_title += status.stale_banner(state, lang, _relative(url, source))
+                after_title += self._drift_banner(lang, rel, url, config)
         if after_title:
             after_title = apply_to_html(after_title, lang)
         if after_title:
@@ -223,6 +235,13 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         banners = status.site_banner(self.info, lang, downloads, status_url, project.metadata.final)
         banners = apply_to_html(banners, lang)  # the page itself was typeset on its tree
         return banners + html
+
+    def _drift_banner(self, lang: str, rel: str, url: str, config) -> str:
+        """Under the stale banner: which source blocks changed, with their diff (sidebyside.py)."""
+        changes = sidebyside.chapter_drift(self.project, self.analysis, self.translations, rel, lang)
+        href = _relative(url, self._page_url(lang, sidebyside.page_name(rel), config))
+        blocks = sidebyside.source_blocks_by_line(self.analysis, self.translations, rel, lang)
+        return sidebyside.drift_banner(changes, lang, href, blocks)
 
     def _page_url(self, lang: str, rel: str, config) -> str:
         """The URL, from the site root, of a page given by its language and path in that folder."""

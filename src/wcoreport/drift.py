@@ -1,0 +1,192 @@
+"""Paragraph drift: which paragraphs of a source page changed since its translation was made.
+
+`translation_of` (translations.py) says *that* the source changed. To say *which* paragraphs,
+`build_report.py translated` also records, when it marks a translation current, what each
+top-level block of the source said then, in a file beside the sources:
+
+    translations/<lang>/<page>.json      e.g. translations/fr/introduction.json
+
+    {"format": 1, "source": "docs/en/introduction.md", "source_hash": "73b975d4fcf2",
+     "blocks": [{"kind": "heading", "label": "heading 'Introduction' {#introduction}",
+                 "hash": "<sha256 of the text>", "text": "# Introduction {#introduction}"}, ...]}
+
+`source_hash` is the `translation_of` it was recorded with: the record counts only while the
+page still says that version (a hand-edited `translation_of` makes it count no more). The text
+is kept, not only the hash, so that the site can show a word-level diff without git history
+(a tarball, a shallow clone). The build reads this file and never writes it: only
+`translated` (and an XLIFF import that completes a translation) does.
+
+Blocks are the page's top-level blocks as the analysis found them (markdown/blocks.py), their
+Markdown sliced from the file with `block_lines`; footnote texts typed at the end are blocks
+of their own here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .diagnostics import Problems
+from .markdown.blocks import PageBlocks, describe, page_blocks
+from .outputs import atomic_write
+from .translations import MarkError, State, chapter_translations, mark_current, normalize
+
+if TYPE_CHECKING:
+    from .chapters import Chapter
+    from .markdown.analysis import PageAnalysis
+    from .project import Project
+    from .translations import Translation
+
+FOLDER = "translations"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class SourceBlock:
+    kind: str
+    label: str  # "paragraph 3 of 'Objectives'"
+    hash: str
+    text: str
+    line: int = 0  # where it is in the source now (0: in a record)
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "changed", "added", "removed"
+    label: str
+    line: int  # in the source page as it is now (the place it was, for a removed block)
+    old: str
+    new: str
+
+    def words(self) -> list[tuple[str, str]]:
+        """The word-level diff: (op, text) with op "=", "-" or "+"."""
+        return word_diff(self.old, self.new)
+
+
+def sidecar_path(project: "Project", lang: str, name: str) -> Path:
+    return project.root / FOLDER / lang / (name[:-3] + ".json" if name.endswith(".md") else name + ".json")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(normalize(text).encode("utf-8")).hexdigest()
+
+
+def source_blocks(blocks: PageBlocks) -> list[SourceBlock]:
+    """What each block of a page says, in order (blocks typed in included files are left out:
+    their own file is their source)."""
+    out = [SourceBlock(b.kind, describe(b), _digest(b.text), b.text, b.line) for b in blocks.blocks if b.text]
+    for line, _end, text in blocks.definitions:
+        label = "footnote " + text.split("]", 1)[0].lstrip("[*^") if text.startswith("[^") else \
+            "abbreviation " + text.split("]", 1)[0].lstrip("*[")
+        out.append(SourceBlock("note", label, _digest(text), text, line))
+    return out
+
+
+def record(project: "Project", chapter: "Chapter", lang: str, digest: str, source: "PageAnalysis") -> Path:
+    """Write the record of what the source said when its translation `lang` was made current."""
+    path = sidecar_path(project, lang, chapter.name)
+    data = {
+        "format": FORMAT,
+        "source": project.problems.relative(source.path),
+        "source_hash": digest,
+        "blocks": [{"kind": b.kind, "label": b.label, "hash": b.hash, "text": b.text}
+                   for b in source_blocks(page_blocks(source))],
+    }
+    with atomic_write(path) as tmp:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return path
+
+
+def read_record(project: "Project", lang: str, name: str, translation_of: str | None) -> list[SourceBlock] | None:
+    """The recorded blocks, if the record is of the version the page says it translates."""
+    path = sidecar_path(project, lang, name)
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("source_hash") != translation_of:
+        return None
+    try:
+        return [SourceBlock(str(b["kind"]), str(b["label"]), str(b["hash"]), str(b["text"]))
+                for b in data["blocks"]]
+    except (KeyError, TypeError):
+        return None
+
+
+def changes(recorded: list[SourceBlock], current: list[SourceBlock]) -> list[Change]:
+    """The source blocks that changed, were added or removed since the record."""
+    out: list[Change] = []
+    matcher = difflib.SequenceMatcher(None, [b.hash for b in recorded], [b.hash for b in current], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        old, new = recorded[i1:i2], current[j1:j2]
+        for k in range(max(len(old), len(new))):
+            o = old[k] if k < len(old) else None
+            n = new[k] if k < len(new) else None
+            if o is not None and n is not None:
+                out.append(Change("changed", n.label, n.line, o.text, n.text))
+            elif n is not None:
+                out.append(Change("added", n.label, n.line, "", n.text))
+            else:
+                at = current[j2 - 1].line if j2 > 0 and current else 0
+                out.append(Change("removed", o.label, at, o.text, ""))
+    return out
+
+
+def page_drift(project: "Project", chapter: "Chapter", lang: str, source: "PageAnalysis",
+               translation: "Translation") -> list[Change] | None:
+    """The paragraph-level drift of a translation; None when nothing was recorded for it."""
+    if translation.state not in (State.STALE, State.CURRENT):
+        return None
+    recorded = read_record(project, lang, chapter.name, translation.recorded)
+    if recorded is None:
+        return None
+    return changes(recorded, source_blocks(page_blocks(source)))
+
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(("=", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("-", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("+", "".join(b[j1:j2])))
+    return out
+
+
+def mark_translated(project: "Project", path: Path) -> tuple[str, "Translation", Path]:
+    """Record that a translation is current: what each source paragraph says now (the record
+    above), then its `translation_of` line. Returns the hash, the former state and the record."""
+    from .markdown.analysis import analyse_chapter
+
+    resolved = path.resolve()
+    docs = project.docs_dir.resolve()
+    rel = resolved.relative_to(docs).as_posix() if resolved.is_relative_to(docs) else ""
+    lang, _, name = rel.partition("/")
+    chapter = next((c for c in project.chapters if c.name == name and lang in c.texts), None)
+    state = chapter_translations(chapter, project.languages)[lang] if chapter is not None else None
+    if state is None or state.state is State.SOURCE or state.expected is None:
+        mark_current(project, path)  # not a translation: raises MarkError, saying why
+        raise MarkError(f"{project.problems.relative(path)}: not a translated chapter")
+    source_lang = state.source_lang
+    problems = Problems(project.root)
+    source = analyse_chapter(project, source_lang, name, problems)
+    if source is None or problems.errors:
+        first = problems.errors[0] if problems.errors else None
+        raise MarkError(f"the source page docs/{source_lang}/{name} has errors ({first}): run 'build_report.py check'")
+    sidecar = record(project, chapter, lang, state.expected, source)
+    digest, before = mark_current(project, path)
+    return digest, before, sidecar

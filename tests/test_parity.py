@@ -1,0 +1,249 @@
+"""Structural parity (markdown/parity.py): a translation whose blocks depart from its source's
+is an error at its line, naming the counterpart in the source; `--draft` makes it a warning.
+
+Each case edits the French page of a scratch copy as a translator might, and runs the real
+`check` command; the expected lines are found in the edited files, not written down here.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_repo, run_build
+
+
+def line_of(path: Path, needle: str, start: int = 1) -> int:
+    for n, line in enumerate(path.read_text("utf-8").split("\n"), start=1):
+        if n >= start and needle in line:
+            return n
+    raise AssertionError(f"'{needle}' not in {path}")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"the test's text is not in {path}: {old!r}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def errors(proc) -> list[str]:
+    return [ln for ln in proc.stderr.splitlines() if ": error: " in ln]
+
+
+def test_the_bundled_translations_have_the_structure_of_their_sources():
+    proc = run_build("check", "--strict")
+    assert proc.returncode == 0, proc.stderr
+    assert "counterpart" not in proc.stderr and "not translated yet" not in proc.stderr
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    return copy_repo(tmp_path)
+
+
+def test_merged_paragraphs(repo):
+    fr, en = repo / "docs/fr/introduction.md", repo / "docs/en/introduction.md"
+    edit(fr, "para. 8].\n\nLe Comité", "para. 8]. Le Comité")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    first = line_of(en, "The WCO published a first Study Report")
+    last = line_of(en, "The Permanent Technical Committee (PTC) validated")
+    here = line_of(fr, "L'OMD a publié un premier")
+    assert errors(proc) == [
+        f"docs/fr/introduction.md:{here}: error: paragraph 1 of 'Lien avec les éditions précédentes' holds what "
+        f"docs/en/introduction.md:{first}–{last} says in 2 paragraphs (paragraph 1 of 'Relationship with earlier "
+        f"editions' and after): merged? (2 paragraphs there, 1 paragraph here)"]
+
+
+def test_a_split_paragraph(repo):
+    fr, en = repo / "docs/fr/introduction.md", repo / "docs/en/introduction.md"
+    edit(fr, "(FCD-Chine). Cette initiative", "(FCD-Chine).\n\nCette initiative")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    here = line_of(fr, "L'OMD a lancé le projet")
+    (message,) = errors(proc)
+    assert message.startswith(f"docs/fr/introduction.md:{here}: error: paragraph 1 of 'Le projet Douanes "
+                              f"intelligentes' and the 1 after it")
+    assert f"docs/en/introduction.md:{line_of(en, 'The WCO launched the Smart Customs')} says in one paragraph" in message
+    assert "split? (1 paragraph there, 2 paragraphs here)" in message
+
+
+def test_a_missing_paragraph(repo):
+    fr, en = repo / "docs/fr/introduction.md", repo / "docs/en/introduction.md"
+    text = fr.read_text("utf-8")
+    gone = next(p for p in text.split("\n\n") if p.startswith("Le Comité technique permanent"))
+    fr.write_text(text.replace("\n\n" + gone, "", 1), "utf-8")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert message.startswith(f"docs/fr/introduction.md:{line_of(fr, 'L' + chr(39) + 'OMD a publié un premier')}: "
+                              "error: paragraph 2 of 'Relationship with earlier editions' of "
+                              f"docs/en/introduction.md:{line_of(en, 'The Permanent Technical Committee (PTC)')} "
+                              "has no counterpart here (2 paragraphs there, 1 paragraph here)")
+
+
+def test_an_extra_paragraph(repo):
+    fr, en = repo / "docs/fr/introduction.md", repo / "docs/en/introduction.md"
+    edit(fr, "pour approbation [@wco2025pc0790, para. 9].\n",
+         "pour approbation [@wco2025pc0790, para. 9].\n\nUn paragraphe que le texte anglais n'a pas.\n")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    section = line_of(en, "## Relationship with earlier editions")
+    end = line_of(en, "The Permanent Technical Committee (PTC)")
+    assert errors(proc) == [
+        f"docs/fr/introduction.md:{line_of(fr, 'Un paragraphe que le texte')}: error: paragraph 3 of 'Lien avec "
+        f"les éditions précédentes' has no counterpart in docs/en/introduction.md:{section}–{end} "
+        "(2 paragraphs there, 3 paragraphs here)"]
+
+
+def test_reordered_paragraphs(repo):
+    fr, en = repo / "docs/fr/introduction.md", repo / "docs/en/introduction.md"
+    text = fr.read_text("utf-8")
+    a = next(p for p in text.split("\n\n") if p.startswith("L'OMD a publié un premier"))
+    b = next(p for p in text.split("\n\n") if p.startswith("Le Comité technique permanent"))
+    fr.write_text(text.replace(a + "\n\n" + b, b + "\n\n" + a), "utf-8")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    here = line_of(fr, "Le Comité technique permanent")
+    assert message.startswith(f"docs/fr/introduction.md:{here}: error: paragraph 1 of 'Lien avec les éditions "
+                              f"précédentes' does not match its counterpart at docs/en/introduction.md:"
+                              f"{line_of(en, 'The WCO published a first')}")
+    assert "are in another order here" in message
+
+
+def test_a_missing_heading(repo):
+    fr, en = repo / "docs/fr/introduction.md", repo / "docs/en/introduction.md"
+    edit(fr, "## Technologies couvertes {#intro-technologies}\n\n", "")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert re.match(r"docs/fr/introduction\.md:\d+: error: heading 'Technologies covered' \{#intro-technologies\} "
+                    rf"of docs/en/introduction\.md:{line_of(en, '## Technologies covered')} has no counterpart here",
+                    message), message
+
+
+def test_a_heading_id_that_differs(repo):
+    fr = repo / "docs/fr/introduction.md"
+    edit(fr, "{#intro-technologies}", "{#intro-technologies-fr}")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    here = line_of(fr, "## Technologies couvertes")
+    assert any(m.startswith(f"docs/fr/introduction.md:{here}: error: heading 'Technologies couvertes' "
+                            "{#intro-technologies-fr} is here where docs/en/introduction.md:")
+               for m in errors(proc)), proc.stderr
+
+
+def test_a_missing_case_study(repo):
+    fr, en = repo / "docs/fr/ai-ml.md", repo / "docs/en/ai-ml.md"
+    edit(fr, "{% casestudy ch-ai-mission %}\n", "")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert message.startswith("docs/fr/ai-ml.md:")
+    assert (f"case study 'ch-ai-mission' of docs/en/ai-ml.md:{line_of(en, '{% casestudy ch-ai-mission %}')} "
+            "has no counterpart here") in message
+
+
+def test_a_table_that_lost_its_id(repo):
+    fr, en = repo / "docs/fr/methodology.md", repo / "docs/en/methodology.md"
+    edit(en, "\n| Region | Participation rate |", "\nTable: Participation by region {#tbl:participation}\n\n"
+                                                   "| Region | Participation rate |")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    here = line_of(fr, "| Région |")
+    assert message.startswith(f"docs/fr/methodology.md:{here}: error: table of ")
+    assert (f"is here where docs/en/methodology.md:{line_of(en, 'Table: Participation by region')} has table "
+            "'tbl:participation'") in message
+
+
+def test_a_missing_figure(repo):
+    from base64 import b64decode
+
+    png = b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    for lang in ("en", "fr"):
+        (repo / f"docs/{lang}/images").mkdir(exist_ok=True)
+        (repo / f"docs/{lang}/images/dot.png").write_bytes(png)
+    en, fr = repo / "docs/en/methodology.md", repo / "docs/fr/methodology.md"
+    edit(en, "\n## Regional events", "\n![A dot](images/dot.png){#fig:dot}\n\n## Regional events")
+    edit(fr, "\n## Événements régionaux", "\n![Un point](images/dot.png)\n\n## Événements régionaux")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert message.startswith(f"docs/fr/methodology.md:{line_of(fr, '![Un point]')}: error: ")
+    assert f"docs/en/methodology.md:{line_of(en, '![A dot]')} has figure 'fig:dot'" in message
+
+
+def test_a_missing_footnote(repo):
+    fr, en = repo / "docs/fr/methodology.md", repo / "docs/en/methodology.md"
+    edit(fr, "à confirmer[^regions]", "à confirmer")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert message == (f"docs/fr/methodology.md:{line_of(fr, '| Région |')}: error: table of 'Enquête sur les cas "
+                       "d’utilisation des technologies de rupture par les Membres (2025)' has another number of "
+                       f"footnotes (1 here, 2 there) than its counterpart at docs/en/methodology.md:"
+                       f"{line_of(en, '| Region |')}") or "another number of footnotes (1 here, 2 there)" in message
+
+
+def test_a_missing_citation(repo):
+    fr, en = repo / "docs/fr/methodology.md", repo / "docs/en/methodology.md"
+    text = fr.read_text("utf-8")
+    here = line_of(fr, "[@wco2024portal]")
+    fr.write_text(text.replace(" [@wco2024portal]", "", 1), "utf-8")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert message.startswith(f"docs/fr/methodology.md:{here}: error: paragraph 1 of ")
+    assert "has other citations (@wco2025pc0790, @wco2025pc0790 here, @wco2024portal, @wco2025pc0790, " \
+           f"@wco2025pc0790 there) than its counterpart at docs/en/methodology.md:{line_of(en, '[@wco2024portal]')}" \
+           in message
+
+
+def test_a_changed_number(repo):
+    fr = repo / "docs/fr/methodology.md"
+    edit(fr, "| 38,8 % |", "| 38,9 % |")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert "has other numbers (38.9 here, where there is 38.8)" in message
+
+
+def test_a_page_not_translated_yet_is_reported_once_and_not_compared(repo):
+    fr = repo / "docs/fr/drones.md"
+    text = re.sub(r"^translation_of: .*\n", "", fr.read_text("utf-8"), flags=re.M)
+    fr.write_text(text + "\nUn paragraphe de plus.\n\nEt un autre.\n", "utf-8")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    lines = [ln for ln in proc.stderr.splitlines() if ln.startswith("docs/fr/drones.md")]
+    assert lines[0].startswith("docs/fr/drones.md:1: warning: not translated yet (no translation_of)")
+    assert not any("counterpart" in ln for ln in lines)
+
+
+def test_the_report_refuses_a_departing_translation_unless_it_is_a_draft(repo, tmp_path):
+    fr = repo / "docs/fr/introduction.md"
+    edit(fr, "para. 8].\n\nLe Comité", "para. 8]. Le Comité")
+    out = tmp_path / "out"
+    proc = run_build("report", "--lang", "fr", "--format", "docx", "--out", str(out), cwd=repo)
+    assert proc.returncode == 1 and "merged?" in proc.stderr
+    assert not list(out.glob("report/*.docx"))
+    check = run_build("check", "--draft", cwd=repo)
+    assert check.returncode == 0 and "warning: paragraph 1 of 'Lien avec" in check.stderr
+    draft = run_build("report", "--draft", "--lang", "fr", "--format", "docx", "--out", str(out), cwd=repo)
+    assert draft.returncode == 0, draft.stderr
+    assert list(out.glob("report/*-fr.docx"))
+    strict = run_build("check", "--draft", "--strict", cwd=repo)
+    assert strict.returncode == 1  # CI: a working draft is no release
+
+
+def test_draft_is_refused_for_a_final_document(repo):
+    meta = repo / "report.yml"
+    text = meta.read_text("utf-8")
+    text = re.sub(r"^final: .*$", "final: true", text, flags=re.M) if re.search(r"^final:", text, re.M) \
+        else text + "\nfinal: true\n"
+    meta.write_text(text, "utf-8")
+    proc = run_build("check", "--draft", cwd=repo)
+    assert proc.returncode == 2 and "final: true" in proc.stderr and "Traceback" not in proc.stderr
