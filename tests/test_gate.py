@@ -157,6 +157,10 @@ def install(root: Path, sources: dict[str, Path]) -> set[str]:
         (root / "docs" / lang / "images").mkdir(exist_ok=True)
         for image in HERE.glob("*.png"):
             shutil.copy(image, root / "docs" / lang / "images" / image.name)
+    # The editor who replaced both pages records the French one as the translation of the
+    # English one, as AUTHORING.md says (else the page is "out of date" and its banner quotes
+    # the English source as typed, for the translator).
+    run_build("translated", f"docs/fr/{TARGET}", "--root", str(root), cwd=root)
     return files
 
 

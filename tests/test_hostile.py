@@ -495,8 +495,9 @@ def test_two_builds_into_one_out_at_once(tmp_path: Path, output_name: str):
     procs = {}
     for stamp in ("STAMPALPHA", "STAMPBRAVO"):
         root = copy_repo(tmp_path / stamp)
-        page = root / "docs/en/drones.md"
-        page.write_text(page.read_text("utf-8") + f"\nThis build is {stamp}.\n", "utf-8")
+        for lang in ("en", "fr"):  # in both languages: the French page keeps its structure (parity)
+            page = root / f"docs/{lang}/drones.md"
+            page.write_text(page.read_text("utf-8") + f"\nThis build is {stamp}.\n", "utf-8")
         procs[stamp] = subprocess.Popen(
             [sys.executable, str(BUILD_SCRIPT), "all", "--root", str(root), "--out", str(out)],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

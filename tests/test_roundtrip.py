@@ -109,6 +109,9 @@ def test_tracked_edits_and_comments_become_the_expected_diff(project, tmp_path):
     # A table typed in the chapter (the bundled ones come from data/, and are generated).
     intro.write_text(intro.read_text("utf-8") + "\n| Technology | Case studies |\n|---|---|\n"
                      "| Blockchain | 4711 |\n| Cloud computing | 7 |\n", "utf-8")
+    fr_intro = root / "docs/fr/introduction.md"  # the same table in French: the structures stay parallel
+    fr_intro.write_text(fr_intro.read_text("utf-8") + "\n| Technologie | Études de cas |\n|---|---|\n"
+                        "| Chaîne de blocs | 4711 |\n| Informatique en nuage | 7 |\n", "utf-8")
     rebuilt = run_build("report", "--lang", "en", "--format", "docx", "--root", str(root), cwd=root)
     assert rebuilt.returncode == 0, rebuilt.stderr
     before = digest(root)

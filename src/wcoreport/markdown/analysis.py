@@ -201,7 +201,8 @@ class _Analyser:
         for block in blocks:
             if starts:  # a top-level block starts below the one before it
                 self.locator.cursor = max(self.locator.cursor, self._start + 1)
-            self.locator.skip(self._casestudy_texts)  # a chapter's block is never in a case study's text
+            if self.page.path not in self._casestudy_texts:
+                self.locator.skip(self._casestudy_texts)  # a chapter's block is never in a case study's text
             anchor = _anchor(block)
             if anchor:
                 self.locator.find(anchor)

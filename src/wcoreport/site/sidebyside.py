@@ -157,7 +157,8 @@ def chapter_page(project: "Project", analysis: "ProjectAnalysis", translations: 
     intro = text("sbs_intro", lang).format(source=_language(parity.source_lang, lang),
                                            target=_language(parity.lang, lang))
     heading = f"{text('sbs_title', lang)} — {title}"
-    return (f"---\ntitle: {json.dumps(heading, ensure_ascii=False)}\n---\n\n"
+    # The theme writes the page title into the page and the search index unescaped.
+    return (f"---\ntitle: {json.dumps(html.escape(heading), ensure_ascii=False)}\n---\n\n"
             f'<h1 id="side-by-side">{_esc(heading)}</h1>\n\n<p>{_esc(intro)}</p>\n\n'
             f'<div class="wco-sbs"><table><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>\n')
 
