@@ -254,7 +254,8 @@ def vega_lite_spec(spec: ChartSpec, table: DataTable, lang: str) -> dict[str, An
                           else {"type": "text", "baseline": "bottom", "dy": -3})
             layers.append({"mark": label_mark, "encoding": {"text": {"field": "label"}}})
     for layer in layers:  # None means "not set": Vega-Lite wants the key absent
-        layer["mark"] = {k: v for k, v in layer["mark"].items() if v is not None}
+        # No ARIA of Vega's own on the marks: the SVG as a whole is one image with our text.
+        layer["mark"] = {k: v for k, v in layer["mark"].items() if v is not None} | {"aria": False}
     size = {"width": 440, "height": 260}
     if s.horizontal:
         size = {"width": 360, "height": {"step": 26}}
