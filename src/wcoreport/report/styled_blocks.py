@@ -367,7 +367,10 @@ class _Renderer:
                                               *para["c"], _raw_inline("typst", "]")]}
             if cls == "admonition":
                 args = "(kind: " + typst_string(classes[1] if len(classes) > 1 else "note") + ")"
-            return [_raw_block("typst", "#" + typst_function + args + "["), *content, _raw_block("typst", "]")]
+            # The Div's id becomes the call's label, so that a link to it (a case study's box) has
+            # its destination in the PDF.
+            label = f"<{attr[0]}>" if attr[0] and re.fullmatch(r"[A-Za-z][\w:.-]*", attr[0]) else ""
+            return [_raw_block("typst", "#" + typst_function + args + "["), *content, _raw_block("typst", "]" + label)]
         return None
 
     @staticmethod
