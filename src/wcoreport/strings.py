@@ -56,7 +56,63 @@ STRINGS: dict[str, dict[str, str]] = {
     "block_other": {"en": "block under ‘{section}’", "fr": "bloc sous « {section} »"},
     "lang_en": {"en": "English", "fr": "anglais"},
     "lang_fr": {"en": "French", "fr": "français"},
+    # --- Sections, read as one table per language by the modules that show them
+    # (strings.section): the site's status and banners, the catalogue, the data layer's labels.
+    "status.draft": {"en": "Draft", "fr": "Projet"},
+    "status.review": {"en": "Under review", "fr": "En cours d'examen"},
+    "status.approved": {"en": "Approved", "fr": "Approuvé"},
+    "state.source": {"en": "Source text", "fr": "Texte source"},
+    "state.current": {"en": "Up to date", "fr": "À jour"},
+    "state.stale": {"en": "Out of date", "fr": "Pas à jour"},
+    "state.untracked": {"en": "Not recorded", "fr": "Non renseignée"},
+    "state.missing": {"en": "Missing", "fr": "Manquante"},
+    "language.en": {"en": "English", "fr": "anglais"},
+    "language.fr": {"en": "French", "fr": "français"},
+    "site.status_title": {"en": "Review status", "fr": "État d'avancement"},
+    "site.intro": {"en": "Every chapter of the report in English: its review status, its length, when it last changed, and whether its translation is up to date.", "fr": "Chaque chapitre du rapport en français : son état d'examen, sa longueur, sa dernière modification et l'état de sa traduction."},
+    "site.chapter": {"en": "Chapter", "fr": "Chapitre"},
+    "site.status": {"en": "Status", "fr": "État"},
+    "site.words": {"en": "Words", "fr": "Mots"},
+    "site.changed": {"en": "Last change", "fr": "Dernière modification"},
+    "site.translation": {"en": "Translation", "fr": "Traduction"},
+    "site.summary": {"en": "{language} translations: {current} up to date, {stale} out of date, {missing} missing, {untracked} not recorded.", "fr": "Traductions en {language} : {current} à jour, {stale} pas à jour, {missing} manquante(s), {untracked} non renseignée(s)."},
+    "site.missing_list": {"en": "Missing translations", "fr": "Traductions manquantes"},
+    "site.draft": {"en": "Draft — not the final text.", "fr": "Projet — ce n'est pas le texte définitif."},
+    "site.built": {"en": "Built on {date} from version {version}.", "fr": "Version générée le {date} à partir de la révision {version}."},
+    "site.no_version": {"en": "no version information", "fr": "sans information de version"},
+    "site.modified": {"en": "with local changes", "fr": "avec des modifications locales"},
+    "site.download": {"en": "Download the report:", "fr": "Télécharger le rapport :"},
+    "site.not_built": {"en": "(built with the report only)", "fr": "(générés avec le rapport seulement)"},
+    "site.status_link": {"en": "Review status", "fr": "État d'avancement"},
+    "site.stale": {"en": "This translation is out of date: the {source} page has changed since it was translated.", "fr": "Cette traduction n'est pas à jour : la page en {source} a changé depuis sa traduction."},
+    "site.read_source": {"en": "Read the {source} page", "fr": "Lire la page en {source}"},
+    "catalogue.all": {"en": "All", "fr": "Toutes"},
+    "catalogue.filter": {"en": "Filter the case studies", "fr": "Filtrer les études de cas"},
+    "catalogue.shown": {"en": "{shown} of {total} case studies shown", "fr": "{shown} études de cas affichées sur {total}"},
+    "catalogue.by_technology": {"en": "Case studies by technology", "fr": "Études de cas par technologie"},
+    "catalogue.by_region": {"en": "Case studies by region", "fr": "Études de cas par région"},
+    "catalogue.count": {"en": "Case studies", "fr": "Études de cas"},
+    "catalogue.sort": {"en": "Sort by this column", "fr": "Trier selon cette colonne"},
+    "chart.bar": {"en": "Bar chart", "fr": "Diagramme en barres"},
+    "chart.stacked-bar": {"en": "Stacked bar chart", "fr": "Diagramme en barres empilées"},
+    "chart.line": {"en": "Line chart", "fr": "Graphique linéaire"},
+    "chart.casestudies-by-technology": {"en": "Case studies by technology", "fr": "Études de cas par technologie"},
+    "chart.casestudies-by-region": {"en": "Case studies by WCO region", "fr": "Études de cas par région de l'OMD"},
+    "chart.technology": {"en": "Technology", "fr": "Technologie"},
+    "chart.region": {"en": "Region", "fr": "Région"},
+    "chart.casestudies": {"en": "Case studies", "fr": "Études de cas"},
 }
+
+
+def section(prefix: str) -> dict[str, dict[str, str]]:
+    """The strings whose key starts with `prefix.`, as {language: {key: text}} (for modules that
+    look their texts up by language first)."""
+    out: dict[str, dict[str, str]] = {}
+    for key, texts in STRINGS.items():
+        if key.startswith(prefix + "."):
+            for lang, value in texts.items():
+                out.setdefault(lang, {})[key[len(prefix) + 1:]] = value
+    return out
 
 
 class MissingString(KeyError):

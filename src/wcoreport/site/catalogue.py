@@ -13,21 +13,14 @@ import html
 from collections import Counter
 from typing import TYPE_CHECKING, Callable
 
+from ..strings import section
 from ..strings import text as label
 from ..vocabulary import REGIONS, SOURCES
 
 if TYPE_CHECKING:
     from ..project import Project
 
-TEXT = {
-    "en": {"all": "All", "filter": "Filter the case studies", "shown": "{shown} of {total} case studies shown",
-           "by_technology": "Case studies by technology", "by_region": "Case studies by region",
-           "count": "Case studies", "sort": "Sort by this column"},
-    "fr": {"all": "Toutes", "filter": "Filtrer les études de cas",
-           "shown": "{shown} études de cas affichées sur {total}",
-           "by_technology": "Études de cas par technologie", "by_region": "Études de cas par région",
-           "count": "Études de cas", "sort": "Trier selon cette colonne"},
-}
+TEXT = section("catalogue")  # its texts, per language: strings.py
 
 
 def catalogue_html(project: "Project", lang: str, link: Callable[[str], str]) -> str:

@@ -19,6 +19,7 @@ from typing import Callable
 
 import babel.dates
 
+from ..strings import section
 from ..translations import State, Translation
 
 
@@ -26,57 +27,11 @@ def esc(text: str) -> str:
     """Escape text for an HTML text node (apostrophes stay apostrophes, for French typography)."""
     return html.escape(text, quote=False)
 
-STATUS = {
-    "en": {"draft": "Draft", "review": "Under review", "approved": "Approved"},
-    "fr": {"draft": "Projet", "review": "En cours d'examen", "approved": "Approuvé"},
-}
-STATE = {
-    "en": {State.SOURCE: "Source text", State.CURRENT: "Up to date", State.STALE: "Out of date",
-           State.UNTRACKED: "Not recorded", State.MISSING: "Missing"},
-    "fr": {State.SOURCE: "Texte source", State.CURRENT: "À jour", State.STALE: "Pas à jour",
-           State.UNTRACKED: "Non renseignée", State.MISSING: "Manquante"},
-}
-LANGUAGE = {"en": {"en": "English", "fr": "French"}, "fr": {"en": "anglais", "fr": "français"}}
-TEXT = {
-    "en": {
-        "status_title": "Review status",
-        "intro": "Every chapter of the report in English: its review status, its length, when it last "
-                 "changed, and whether its translation is up to date.",
-        "chapter": "Chapter", "status": "Status", "words": "Words", "changed": "Last change",
-        "translation": "Translation",
-        "summary": "{language} translations: {current} up to date, {stale} out of date, {missing} missing, "
-                   "{untracked} not recorded.",
-        "missing_list": "Missing translations",
-        "draft": "Draft — not the final text.",
-        "built": "Built on {date} from version {version}.",
-        "no_version": "no version information",
-        "modified": "with local changes",
-        "download": "Download the report:",
-        "not_built": "(built with the report only)",
-        "status_link": "Review status",
-        "stale": "This translation is out of date: the {source} page has changed since it was translated.",
-        "read_source": "Read the {source} page",
-    },
-    "fr": {
-        "status_title": "État d'avancement",
-        "intro": "Chaque chapitre du rapport en français : son état d'examen, sa longueur, sa dernière "
-                 "modification et l'état de sa traduction.",
-        "chapter": "Chapitre", "status": "État", "words": "Mots", "changed": "Dernière modification",
-        "translation": "Traduction",
-        "summary": "Traductions en {language} : {current} à jour, {stale} pas à jour, {missing} manquante(s), "
-                   "{untracked} non renseignée(s).",
-        "missing_list": "Traductions manquantes",
-        "draft": "Projet — ce n'est pas le texte définitif.",
-        "built": "Version générée le {date} à partir de la révision {version}.",
-        "no_version": "sans information de version",
-        "modified": "avec des modifications locales",
-        "download": "Télécharger le rapport :",
-        "not_built": "(générés avec le rapport seulement)",
-        "status_link": "État d'avancement",
-        "stale": "Cette traduction n'est pas à jour : la page en {source} a changé depuis sa traduction.",
-        "read_source": "Lire la page en {source}",
-    },
-}
+# Their texts, per language: strings.py (one table for the whole toolchain).
+STATUS = section("status")
+STATE = {lang: {State(k): v for k, v in texts.items()} for lang, texts in section("state").items()}
+LANGUAGE = section("language")
+TEXT = section("site")
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -152,13 +107,13 @@ def word_count(body: str) -> int:
 
 
 def badge(status: str, lang: str) -> str:
-    label = STATUS.get(lang, STATUS["en"])[status]
+    label = STATUS[lang][status]
     return f'<span class="wco-badge wco-badge-{status}" title="{html.escape(label)}">{esc(label)}</span>'
 
 
 def stale_banner(translation: Translation, lang: str, source_href: str) -> str:
-    text = TEXT.get(lang, TEXT["en"])
-    source = LANGUAGE.get(lang, LANGUAGE["en"]).get(translation.source_lang, translation.source_lang)
+    text = TEXT[lang]
+    source = LANGUAGE[lang].get(translation.source_lang, translation.source_lang)
     return (f'<div class="wco-banner wco-stale" role="note">{esc(text["stale"].format(source=source))} '
             f'<a href="{html.escape(source_href)}" hreflang="{translation.source_lang}">'
             f'{esc(text["read_source"].format(source=source))}</a></div>')
@@ -169,7 +124,7 @@ def site_banner(info: SourceInfo, lang: str, downloads: list[tuple[str, str | No
     """The banner at the top of every page: the draft notice with the build date and source
     version (until the report is final), the report's downloads and the link to the status page.
     `downloads`: (label, href) pairs; href None when the report was not built with the site."""
-    text = TEXT.get(lang, TEXT["en"])
+    text = TEXT[lang]
     links = []
     for label, href in downloads:
         if href:
@@ -204,9 +159,9 @@ class StatusRow:
 
 def status_page(lang: str, rows: list[StatusRow], link: Callable[[str], str], languages: tuple[str, ...]) -> str:
     """The Markdown (with an HTML table) of the status page of one language."""
-    text = TEXT.get(lang, TEXT["en"])
-    states = STATE.get(lang, STATE["en"])
-    names = LANGUAGE.get(lang, LANGUAGE["en"])
+    text = TEXT[lang]
+    states = STATE[lang]
+    names = LANGUAGE[lang]
     counts = {other: {s: 0 for s in State} for other in languages}
     body = []
     for row in rows:
