@@ -253,3 +253,36 @@ def test_missing_file(tmp_path):
     bib = load_bibliography(tmp_path / "references.bib", problems)
     assert messages(problems) == ["references.bib: error: the bibliography file is missing"]
     assert bib.csl_items() == []
+
+
+# --- the export in a real build: the PDF builds, math and TeX become text ---------------------------
+
+def test_a_reference_manager_export_builds_every_output(tmp_path):
+    """The messy export as references.bib (its entries cited from a chapter in both languages):
+    `build_report.py all` succeeds and the outputs show its TeX as text (Δ, <50 %)."""
+    import zipfile
+
+    import pypdf
+
+    from conftest import copy_repo, run_build
+
+    root = copy_repo(tmp_path / "repo")
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text("utf-8") + "\n" + export_text(), "utf-8")
+    for lang in ("en", "fr"):  # the same sentence in both languages: the structure stays parallel
+        page = root / "docs" / lang / "drones.md"
+        page.write_text(page.read_text("utf-8") + "\nSee [@okafor2020; @garcia2022; @smith2019scanner; "
+                        "@unctad2023; @dubois2018; @wto2020; @moreau2024; @ilo2019; @kaminski2021; @leclerc2020; "
+                        "@wco2023ai; @wcopc2024; @tanaka2021; @oecd2022blockchain; @wcohandbook2020].\n", "utf-8")
+    out = root / "out"
+    proc = run_build("all", "--root", str(root), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    for lang in ("en", "fr"):
+        name = f"wco-disruptive-technologies-2026-{lang}"
+        pdf = "".join(p.extract_text() for p in pypdf.PdfReader(str(out / "report" / f"{name}.pdf")).pages)
+        with zipfile.ZipFile(out / "report" / f"{name}.docx") as docx:
+            xml = docx.read("word/document.xml").decode("utf-8")
+        for text, where in ((pdf, "PDF"), (xml, "DOCX")):
+            assert "Δ" in text, f"{where} ({lang}): the title's $\\Delta$ is not shown as Δ"
+            assert "\\Delta" not in text and "\\textless" not in text, f"{where} ({lang}): TeX leaked"
