@@ -378,3 +378,34 @@ def test_case_study_script_never_runs_in_the_browser(browser, tmp_path_factory):
         page.close()
         server.shutdown()
     assert dialogs == []
+
+
+# --- accessibility: axe-core's WCAG 2.1 A and AA rules on every page, in both languages ------------
+# (the charts' SVG included: one image with its text alternative)
+
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def _pages(site: Path) -> list[str]:
+    return sorted("" if p.parent == site else p.parent.relative_to(site).as_posix() + "/"
+                  for p in site.rglob("index.html"))
+
+
+def test_every_page_passes_axe(browser, site_url, site_dir):  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe  # axe-core itself ships inside
+
+    axe = Axe()
+    pages = _pages(site_dir)
+    assert any(p.startswith("fr/") for p in pages) and "methodology/" in pages
+    page = browser.new_page()
+    found = []
+    try:
+        for rel in pages:
+            page.goto(site_url + rel)
+            result = axe.run(page, options=RULES)
+            for violation in result.response["violations"]:
+                targets = [node["target"] for node in violation["nodes"]][:3]
+                found.append(f"/{rel}: {violation['id']} ({violation['help']}): {targets}")
+    finally:
+        page.close()
+    assert not found, "axe-core found accessibility problems:\n" + "\n".join(found)
