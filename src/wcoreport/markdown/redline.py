@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -105,6 +106,32 @@ def _kind(block: Node) -> str:
 
 # --- words -----------------------------------------------------------------------------------
 
+_PIECES = re.compile(r"\w+|\W", re.UNICODE)
+
+
+def _pieces(inlines: list[Node]) -> list[Node]:
+    """The inlines with each Str cut into words and single punctuation marks, so that a comma
+    after a changed word is not changed with it."""
+    out: list[Node] = []
+    for node in inlines:
+        if node["t"] == "Str":
+            out.extend({"t": "Str", "c": piece} for piece in _PIECES.findall(node["c"]))
+        else:
+            out.append(node)
+    return out
+
+
+def _joined(inlines: list[Node]) -> list[Node]:
+    """Adjacent Str pieces back into one Str each."""
+    out: list[Node] = []
+    for node in inlines:
+        if node["t"] == "Str" and out and out[-1]["t"] == "Str":
+            out[-1] = {"t": "Str", "c": out[-1]["c"] + node["c"]}
+        else:
+            out.append(node)
+    return out
+
+
 def _tokens(inlines: list[Node]) -> list[tuple[str, str]]:
     out = []
     for node in inlines:
@@ -119,12 +146,17 @@ def _tokens(inlines: list[Node]) -> list[tuple[str, str]]:
 
 
 def _words(inlines: Iterable[Node]) -> int:
-    return sum(1 for node in inlines if node["t"] not in ("Space", "SoftBreak", "LineBreak"))
+    return sum(1 for node in inlines
+               if node["t"] not in ("Space", "SoftBreak", "LineBreak") and not _punctuation(node))
+
+
+def _punctuation(node: Node) -> bool:
+    return node["t"] == "Str" and not re.search(r"\w", node["c"])
 
 
 def similarity(old: list[Node], new: list[Node]) -> float:
-    a = [t for t in _tokens(old) if t[0] != "s"]
-    b = [t for t in _tokens(new) if t[0] != "s"]
+    a = [t for t in _tokens(_pieces(old)) if t[0] != "s"]
+    b = [t for t in _tokens(_pieces(new)) if t[0] != "s"]
     if not a and not b:
         return 1.0
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
@@ -132,6 +164,7 @@ def similarity(old: list[Node], new: list[Node]) -> float:
 
 def redline_inlines(old: list[Node], new: list[Node], mark: Mark, counts: Counts) -> list[Node]:
     """The new inlines with the old ones' words that differ: deleted words before inserted ones."""
+    old, new = _pieces(old), _pieces(new)
     a, b = _tokens(old), _tokens(new)
     out: list[Node] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -139,12 +172,12 @@ def redline_inlines(old: list[Node], new: list[Node], mark: Mark, counts: Counts
             out.extend(new[j1:j2])
             continue
         if op in ("delete", "replace"):
-            out.append(mark.span(DELETION, old[i1:i2]))
+            out.append(mark.span(DELETION, _joined(old[i1:i2])))
             counts.deleted_words += _words(old[i1:i2])
         if op in ("insert", "replace"):
-            out.append(mark.span(INSERTION, new[j1:j2]))
+            out.append(mark.span(INSERTION, _joined(new[j1:j2])))
             counts.inserted_words += _words(new[j1:j2])
-    return out
+    return _joined(out)
 
 
 # --- whole blocks ----------------------------------------------------------------------------
