@@ -63,6 +63,7 @@ def rounds(tmp_path_factory) -> Path:
     git(root, "tag", "review-1")
     edit_round_two(root)
     git(root, "commit", "-q", "-a", "-m", "second review round")
+    git(root, "tag", "review-2")
     return root
 
 
@@ -211,6 +212,54 @@ def test_not_a_git_checkout_is_refused(tmp_path):
     assert proc.returncode != 0
     assert "not a git work tree" in proc.stderr and "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+# --- the site: what changed since each review round (site/changes.py) --------------------------
+
+@pytest.fixture(scope="module")
+def site(rounds: Path) -> Path:
+    out = rounds / "build-site"
+    proc = run_build("site", "--root", str(rounds), "--out", str(out), cwd=rounds)
+    assert proc.returncode == 0, proc.stderr
+    return out / "site"
+
+
+def page(site: Path, lang: str, name: str) -> str:
+    return (site / ("" if lang == "en" else lang) / name / "index.html").read_text("utf-8")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_changed_page_shows_its_changes_since_the_round(site, lang):
+    html = page(site, lang, "introduction")
+    panels = re.findall(r'<details class="wco-changes" data-since="([^"]+)"[^>]*><summary>(.*?)</summary>(.*?)</details>',
+                        html, re.S)
+    assert [since for since, _s, _b in panels] == ["review-1"], "review-2 is the current text: no change, no panel"
+    _since, summary, body = panels[0]
+    assert "review-1" in summary and re.search(r"\b1\b", summary)
+    inserted = " ".join(re.findall(r'<ins class="wco-ins">(.*?)</ins>', body, re.S))
+    deleted = " ".join(re.findall(r'<del class="wco-del">(.*?)</del>', body, re.S))
+    assert INSERTED_WORD[lang] in inserted and ADDED_WORD in inserted and "#pagebreak()" in inserted
+    assert DELETED_WORD[lang] in deleted and "Smart" not in inserted + deleted
+    assert html.index("</h1>") < html.index('class="wco-changes"'), "the panel is under the page's title"
+    ids = re.findall(r'\bid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), "the panel's copy of the page repeats no id"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_unchanged_page_has_no_panel(site, lang):
+    assert "wco-changes" not in page(site, lang, "drones")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_status_page_lists_the_changed_pages(site, lang):
+    html = page(site, lang, "status")
+    table = re.search(r'<table class="wco-changes-status" data-since="review-1">(.*?)</table>', html, re.S)
+    assert table, "a table of the pages changed since review-1"
+    rows = re.findall(r"<tr><td><a href=\"([^\"]+)\">[^<]*</a></td>(.*?)</tr>", table.group(1))
+    assert [href for href, _cells in rows] == ["../introduction/"]
+    counts = [int(v) for v in re.findall(r'<td class="wco-num">(\d+)</td>', rows[0][1])]
+    assert counts[:3] == [1, 1, 1]  # paragraphs added, changed, deleted
+    assert 'data-since="review-2"' in html  # the later round: no change since
 
 
 # --- the diff itself (markdown/redline.py) ---------------------------------------------------

@@ -57,15 +57,18 @@ STRINGS: dict[str, dict[str, str]] = {
     # Redlines: what changed since a review round (report/redline.py, site/changes.py)
     "redline_author": {"en": "Changes since {rev}", "fr": "Modifications depuis {rev}"},
     "changes_title": {"en": "Changes since {rev}", "fr": "Modifications depuis {rev}"},
-    "changes_summary": {"en": "Since {rev}: {changed} paragraphs changed, {inserted} added, {deleted} deleted "
-                              "({words_in} words added, {words_out} words deleted).",
-                        "fr": "Depuis {rev} : {changed} paragraphes modifiés, {inserted} ajoutés, {deleted} supprimés "
-                              "({words_in} mots ajoutés, {words_out} mots supprimés)."},
+    "changes_summary": {"en": "Since {rev}: paragraphs changed {changed}, added {inserted}, deleted {deleted}; "
+                              "words added {words_in}, deleted {words_out}.",
+                        "fr": "Depuis {rev} : paragraphes modifiés {changed}, ajoutés {inserted}, supprimés {deleted} ; "
+                              "mots ajoutés {words_in}, supprimés {words_out}."},
     "changes_none": {"en": "No change since {rev}.", "fr": "Aucune modification depuis {rev}."},
     "changes_new_page": {"en": "New since {rev}.", "fr": "Nouveau depuis {rev}."},
-    "changes_choose": {"en": "Show the changes since", "fr": "Afficher les modifications depuis"},
-    "changes_off": {"en": "no review round (plain text)", "fr": "aucune série d'observations (texte seul)"},
     "changes_page": {"en": "Page", "fr": "Page"},
+    "changes_added": {"en": "Paragraphs added", "fr": "Paragraphes ajoutés"},
+    "changes_changed": {"en": "Paragraphs changed", "fr": "Paragraphes modifiés"},
+    "changes_deleted": {"en": "Paragraphs deleted", "fr": "Paragraphes supprimés"},
+    "changes_words_added": {"en": "Words added", "fr": "Mots ajoutés"},
+    "changes_words_deleted": {"en": "Words deleted", "fr": "Mots supprimés"},
     "changes_status": {"en": "Changes since the review rounds", "fr": "Modifications depuis les séries d'observations"},
     "changes_status_intro": {"en": "The pages changed since each review round, with the number of paragraphs "
                                    "changed, added and deleted. Choose a round on any page to see its changes marked.",

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .pandoc_ast import Node
+from .pandoc_ast import Node, stringify
 
 INSERTION = "insertion"
 DELETION = "deletion"
@@ -292,10 +292,12 @@ def redline(old: list[Node], new: list[Node], mark: Mark, counts: Counts | None 
     def delete(i: int) -> None:
         out.append(mark_block(old_content[i], DELETION, mark))
         counts.deleted_blocks += 1
+        counts.deleted_words += len(stringify(_content(old_content[i])).split())
 
     def insert(j: int) -> None:
         emit_new(j, [mark_block(new_content[j][1], INSERTION, mark)])
         counts.inserted_blocks += 1
+        counts.inserted_words += len(stringify(_content(new_content[j][1])).split())
 
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op == "equal":
