@@ -8,6 +8,7 @@
     python build_report.py import-docx EDITED.docx   # a reviewed DOCX as a Markdown diff + comments
     python build_report.py xliff export --lang fr    # the chapters for a CAT tool (build/xliff/fr/)
     python build_report.py xliff import FILES        # their translations back into docs/fr/
+    python build_report.py redline --since review-1  # DOCX + PDF with the changes since a review round
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from .diagnostics import ContentError, Severity
 from .outputs import DOWNLOADS_ENV, atomic_directory
 from .pandoc import ToolError
 
-COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff")
+COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff", "redline")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--apply", action="store_true", help="apply the diff to the sources")
     review.add_argument("--comments", type=Path,
                         help="write the comments to this file: Markdown (.md) or CSV (.csv)")
+    redline = parser.add_argument_group("redline (the report with the changes since a review round)")
+    redline.add_argument("--since", metavar="REV",
+                         help="the git tag (e.g. review-1) or commit to compare with; outputs go to OUT/redline/")
     return parser
 
 
@@ -106,6 +110,10 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         from .review import import_docx_command
 
         return import_docx_command(args, project)
+    if args.command == "redline":
+        from .review import redline_command
+
+        return redline_command(args, project, out)
     if args.command == "xliff":
         return _xliff(project, args, out)
     if args.pages:

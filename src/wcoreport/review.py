@@ -64,3 +64,48 @@ def import_docx_command(args, project) -> int:
     elif not diff:
         err.write("No change to the sources.\n")
     return 0
+
+
+def redline_command(args, project, out) -> int:
+    """`redline --since REV`: the report's DOCX and PDF with the changes since REV marked."""
+    import time
+
+    from .diagnostics import Severity
+    from .markdown.gate import check_project
+    from .report.redline import build_redlines
+    from .revisions import RevisionError, resolve
+
+    started = time.monotonic()
+    if args.pages:
+        raise ToolError("redline takes no file names: build_report.py redline --since REV")
+    if not args.since:
+        raise ToolError("redline: say since when, e.g. --since review-1 (a tag of a review round, or a commit)")
+    try:
+        revision = resolve(project.root, args.since)
+        now = resolve(project.root, "HEAD").date
+    except RevisionError as exc:
+        raise ToolError(f"redline --since {args.since}: {exc}; nothing was written") from None
+    analysis = check_project(project, Severity.WARNING if args.draft else Severity.ERROR)
+    if project.problems.errors or project.metadata is None or (args.strict and project.problems.items):
+        raise ContentError(project.problems.items)
+    for problem in project.problems.items:
+        print(problem, file=sys.stderr)
+    languages = tuple(args.lang) if args.lang else project.languages
+    unknown = [lang for lang in languages if lang not in project.languages]
+    if unknown:
+        raise ToolError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
+    formats = tuple(args.format) if args.format else ("docx", "pdf")
+    say = (lambda msg: None) if args.quiet else (lambda msg: sys.stderr.write(msg + "\n"))
+    try:
+        results = build_redlines(project, analysis, revision, now, out / "redline", languages, formats, say)
+    except RevisionError as exc:
+        raise ToolError(f"redline --since {args.since}: {exc}") from None
+    for result in results:
+        c = result.counts
+        say(f"[{result.lang}] since {revision.name}: {c.changed_blocks} blocks changed, {c.inserted_blocks} "
+            f"inserted, {c.deleted_blocks} deleted ({c.inserted_words} words inserted, {c.deleted_words} deleted)")
+    print(f"Built in {time.monotonic() - started:.1f} s:")
+    for result in results:
+        for output in result.outputs:
+            print(f"  {output.path}")
+    return 0

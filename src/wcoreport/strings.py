@@ -54,6 +54,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "block_paragraph": {"en": "paragraph {n} of ‘{section}’", "fr": "paragraphe {n} de « {section} »"},
     "block_heading": {"en": "heading ‘{section}’", "fr": "titre « {section} »"},
     "block_other": {"en": "block under ‘{section}’", "fr": "bloc sous « {section} »"},
+    # Redlines: what changed since a review round (report/redline.py, site/changes.py)
+    "redline_author": {"en": "Changes since {rev}", "fr": "Modifications depuis {rev}"},
+    "changes_title": {"en": "Changes since {rev}", "fr": "Modifications depuis {rev}"},
+    "changes_summary": {"en": "Since {rev}: paragraphs changed {changed}, added {inserted}, deleted {deleted}; "
+                              "words added {words_in}, deleted {words_out}.",
+                        "fr": "Depuis {rev} : paragraphes modifiés {changed}, ajoutés {inserted}, supprimés {deleted} ; "
+                              "mots ajoutés {words_in}, supprimés {words_out}."},
+    "changes_none": {"en": "No change since {rev}.", "fr": "Aucune modification depuis {rev}."},
+    "changes_new_page": {"en": "New since {rev}.", "fr": "Nouveau depuis {rev}."},
+    "changes_page": {"en": "Page", "fr": "Page"},
+    "changes_added": {"en": "Paragraphs added", "fr": "Paragraphes ajoutés"},
+    "changes_changed": {"en": "Paragraphs changed", "fr": "Paragraphes modifiés"},
+    "changes_deleted": {"en": "Paragraphs deleted", "fr": "Paragraphes supprimés"},
+    "changes_words_added": {"en": "Words added", "fr": "Mots ajoutés"},
+    "changes_words_deleted": {"en": "Words deleted", "fr": "Mots supprimés"},
+    "changes_status": {"en": "Changes since the review rounds", "fr": "Modifications depuis les séries d'observations"},
+    "changes_status_intro": {"en": "The pages changed since each review round, with the number of paragraphs "
+                                   "changed, added and deleted. Choose a round on any page to see its changes marked.",
+                             "fr": "Les pages modifiées depuis chaque série d'observations, avec le nombre de "
+                                   "paragraphes modifiés, ajoutés et supprimés. Choisissez une série sur une page pour "
+                                   "y voir ses modifications."},
     "lang_en": {"en": "English", "fr": "anglais"},
     "lang_fr": {"en": "French", "fr": "français"},
     # --- Sections, read as one table per language by the modules that show them

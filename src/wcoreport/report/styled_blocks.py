@@ -43,6 +43,8 @@ STYLES: dict[str, tuple[str | None, str]] = {
     "admonition-title": ("Admonition Title", "wco-admonition-title"),
     "annex": (None, "wco-annex"),
 }
+# A redline's changes (markdown/redline.py): span class -> Typst function of the template.
+CHANGES = {"insertion": "wco-ins", "deletion": "wco-del"}
 # The heading of an annex ("Annex I — ..."): a paragraph style of its own in DOCX, at outline
 # level 1 so that the TOC lists it, starting a new page (see docx_reference.py).
 ANNEX_HEADING_DOCX = "Annex Heading"
@@ -229,7 +231,10 @@ class _Renderer:
             return node if new is c else {"t": t, "c": new}
         if t in ("Quoted", "Span"):
             new = self.inlines(c[1])
-            return node if new is c[1] else {"t": t, "c": [c[0], new]}
+            node = node if new is c[1] else {"t": t, "c": [c[0], new]}
+            if t == "Span" and self.typst:
+                return self.change(node)
+            return node
         if t == "Link":
             new = self.inlines(c[1])
             return node if new is c[1] else {"t": t, "c": [c[0], new, c[2]]}
@@ -289,6 +294,18 @@ class _Renderer:
             if value and _TYPST_LENGTH.fullmatch(value) and re.search(r"(%|cm|mm|in|pt|em)$", value):
                 args += ", " + key + ": " + value
         return _raw_inline("typst", "#box(image(" + args + "));")
+
+    def change(self, span: Node) -> Node:
+        """Typst: a redline's inserted or deleted words (markdown/redline.py) as a call of the
+        template's wco-ins / wco-del around them; the words stay pandoc inlines, which the
+        writer escapes. The ';' ends the call, so that no text after it can extend it. (DOCX:
+        pandoc itself makes these spans tracked changes.)"""
+        classes = span["c"][0][1]
+        function = CHANGES.get(next((c for c in classes if c in CHANGES), ""))
+        if function is None:
+            return span
+        return {"t": "Span", "c": [["", [], []], [_raw_inline("typst", "#" + function + "["), *span["c"][1],
+                                                  _raw_inline("typst", "];")]]}
 
     def toc(self, div: Node) -> Node:
         """A table of contents where the Div(.toc) stands: in DOCX a TOC field that Word fills

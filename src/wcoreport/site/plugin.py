@@ -26,7 +26,7 @@ from ..strings import text as label
 from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
-from . import sidebyside, status
+from . import changes, sidebyside, status
 from .config import ReportPluginConfig
 from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
 from .render import PAGES_ENV, RenderedPage, load_pages, page_url, relative_url, render_pages
@@ -186,6 +186,9 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             body = rendered.html
             if rel.startswith(CASESTUDY_PAGES + "/"):
                 body = self._casestudy_page(lang, rel, body, page.url, config)
+        body = changes.on_page_content(self.project, self.analysis, lang, rel, body,  # since review rounds
+                                       lambda name: _relative(page.url, self._page_url(lang, name, config)),
+                                       config.use_directory_urls)
         return self._banners(body, lang, rel, page.url, config)
 
     def _casestudy_page(self, lang: str, rel: str, body: str, url: str, config) -> str:

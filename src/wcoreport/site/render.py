@@ -165,17 +165,19 @@ def _toc(analysis: PageAnalysis | None) -> list[dict]:
     return tokens
 
 
-def _html(blocks: list[Node], lang: str) -> str:
+def _html(blocks: list[Node], lang: str, id_prefix: str = "") -> str:
     doc = {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}
     doc = apply_typography(doc, lang)
+    prefix = [f"--id-prefix={id_prefix}"] if id_prefix else []
     return run_pandoc(["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting=none",
-                       "--section-divs=false", "--email-obfuscation=none"],
+                       "--section-divs=false", "--email-obfuscation=none", *prefix],
                       json.dumps(doc, separators=(",", ":"))).decode("utf-8")
 
 
 def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page],
-                 directory_urls: bool = True) -> dict[str, RenderedPage]:
-    """Every page of a language (chapters and case studies) as HTML, by page name."""
+                 directory_urls: bool = True, id_prefix: str = "") -> dict[str, RenderedPage]:
+    """Every page of a language (chapters and case studies) as HTML, by page name. `id_prefix`:
+    before every id of the HTML (a second rendering of a page inside it, site/changes.py)."""
     found = analysis.languages[lang]
 
     def one(page: Page) -> tuple[str, RenderedPage]:
@@ -184,7 +186,7 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
         else:
             page_analysis = found.pages.get(page.name)
         site_page = _SitePage(project, lang, page.name, page_analysis, directory_urls)
-        body = _html(site_page.blocks(copy.deepcopy(page.blocks)), lang)  # the report reads them too
+        body = _html(site_page.blocks(copy.deepcopy(page.blocks)), lang, id_prefix)  # the report reads them too
         title = page_analysis.title if page_analysis else page.name
         return page.name, RenderedPage(body, _toc(page_analysis), title)
 
