@@ -85,6 +85,8 @@ def _charts(project: Project, lang: str, doc: dict, fmt: str, workdir: Path | No
         if node.get("t") != "Image" or not node["c"][2][0].startswith(CHART_SCHEME):
             return None
         name = node["c"][2][0][len(CHART_SCHEME):]
+        if name not in project.charts:  # a chart of an earlier version (a redline): its description
+            return node["c"][1]
         drawn = render_chart(project.charts[name], project.tables, lang, project.cache_dir / "charts")
         if fmt == "docx":
             # By name, from the build's scratch folder: no path of this machine in the DOCX.

@@ -93,7 +93,9 @@ class _SitePage:
             if node.get("t") == "Link":
                 node["c"][2][0] = self.href(node["c"][2][0])
             elif node.get("t") == "Image" and node["c"][2][0].startswith(CHART_SCHEME):
-                return [self.chart(node["c"][2][0][len(CHART_SCHEME):])]
+                name = node["c"][2][0][len(CHART_SCHEME):]
+                # (a chart of an earlier version, in the changes since a review round: its description)
+                return [self.chart(name)] if name in self.project.charts else node["c"][1]
             elif node.get("t") == "Image":
                 node["c"][2][0] = self.image(node["c"][2][0])
             return None
