@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..bibliography import write_csl_json
+from ..cache import file_digest, results
 from ..citation_style import style_args
 from ..pandoc import run_pandoc
 from .analysis import API_VERSION
@@ -132,10 +133,13 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
         # citeproc reads the bibliography as we parsed and checked it (bibliography.py), not
         # the .bib itself: macros, crossrefs and TeX are resolved, nothing raw comes out.
         references = write_csl_json(project.bibliography, Path(work) / f"references-{lang}.json", lang)
-        out = json.loads(run_pandoc(
-            ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
-             "-M", f"lang={project.locale(lang)}", *style_args(project.metadata.csl, project.root)],
-            json.dumps(doc, separators=(",", ":"))))
+        style = style_args(project.metadata.csl, project.root)
+        args = ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
+                "-M", f"lang={project.locale(lang)}", *style]
+        source = json.dumps(doc, separators=(",", ":"))
+        # Kept by content: the document, the references and the style as citeproc reads them.
+        inputs = [source, file_digest(references), project.locale(lang), file_digest(style[0].split("=", 1)[1])]
+        out = json.loads(results(project).memo("citeproc", inputs, lambda: run_pandoc(args, source)))
     by_name = {p.name: p for p in pages}
     result = []
     for block in out["blocks"]:
