@@ -24,6 +24,7 @@ from ..cache import file_digest, results
 from ..citation_style import style_args
 from ..pandoc import run_pandoc
 from .analysis import API_VERSION
+from .citeproc_input import CitationsOnly, in_text_style
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
 from .pandoc_ast import Node, attribute, div, inlines, map_inlines, walk
 
@@ -136,10 +137,20 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
         style = style_args(project.metadata.csl, project.root)
         args = ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
                 "-M", f"lang={project.locale(lang)}", *style]
-        source = json.dumps(doc, separators=(",", ":"))
-        # Kept by content: the document, the references and the style as citeproc reads them.
-        inputs = [source, file_digest(references), project.locale(lang), file_digest(style[0].split("=", 1)[1])]
-        out = json.loads(results(project).memo("citeproc", inputs, lambda: run_pandoc(args, source)))
+        csl = style[0].split("=", 1)[1]
+        # Kept by content: the document (its citations only, if the style allows: citeproc_input.py),
+        # the references and the style as citeproc reads them.
+        only = CitationsOnly(doc, REFS) if in_text_style(Path(csl)) else None
+        out = None
+        for given in ([only.doc, doc] if only is not None and only.usable else [doc]):
+            source = json.dumps(given, separators=(",", ":"))
+            inputs = [source, file_digest(references), project.locale(lang), file_digest(csl)]
+            out = json.loads(results(project).memo("citeproc", inputs, lambda: run_pandoc(args, source)))
+            if given is doc:
+                break
+            if only.put_back(out):
+                out = doc
+                break
     by_name = {p.name: p for p in pages}
     result = []
     for block in out["blocks"]:
