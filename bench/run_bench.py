@@ -53,9 +53,9 @@ class Run:
     lines: list[tuple[float, str]] = field(default_factory=list)  # stderr lines, seconds since start
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> Run:
+def run(cmd: list[str], cwd: Path | None = None, extra_env: dict | None = None) -> Run:
     """Run a command to completion; raise with its output if it fails."""
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", **(extra_env or {})}
     lines: list[tuple[float, str]] = []
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
@@ -176,8 +176,25 @@ def run_floor(prep: dict, out: Path) -> dict[str, Run]:
 
 # --- the project -----------------------------------------------------------------------------
 
-def run_project(corpus: Path, out: Path) -> Run:
-    return run([sys.executable, str(REPO / "build_report.py"), "all", "--root", str(corpus), "--out", str(out)])
+def run_project(corpus: Path, out: Path, cache: Path) -> Run:
+    """`build_report.py all` with the cache folder `cache` (a new, empty one: a full build)."""
+    return run([sys.executable, str(REPO / "build_report.py"), "all", "--root", str(corpus), "--out", str(out)],
+               extra_env={"WCOREPORT_CACHE": str(cache)})
+
+
+def run_incremental(corpus: Path, out: Path, cache: Path) -> dict[str, Run]:
+    """After a full build into `out`: a rebuild with nothing changed, then one after an edit of
+    one word of one chapter (English); the chapter is put back as it was afterwards."""
+    runs = {"project: rebuild, nothing changed": run_project(corpus, out, cache)}
+    chapter = sorted((corpus / "docs" / "en").glob("chapter-*.md"))[0]
+    text = chapter.read_text("utf-8")
+    word = re.search(r"\n[A-Z][a-z]+ ([a-z]{4,}) ", text).group(1)
+    chapter.write_text(text.replace(f" {word} ", " edited ", 1), "utf-8")
+    try:
+        runs[f"project: rebuild after editing {chapter.name}"] = run_project(corpus, out, cache)
+    finally:
+        chapter.write_text(text, "utf-8")
+    return runs
 
 
 def phases(result: Run) -> list[tuple[str, float]]:
@@ -221,6 +238,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, help="an existing repository to build (default: generate one)")
     p.add_argument("--repeat", type=int, default=1, help="runs of each side; the median is reported")
     p.add_argument("--keep", action="store_true", help="keep the outputs (printed at the end)")
+    p.add_argument("--no-serve", action="store_true", help="do not time `mkdocs serve`")
     gen = p.add_argument_group("corpus generation (without --corpus)")
     for name, value in generate_corpus.DEFAULTS.items():
         gen.add_argument(f"--{name}", type=int, default=value)
@@ -255,11 +273,22 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.repeat):
             print(f"Run {i + 1}/{args.repeat}: the project's build, then the floor", flush=True)
             out = work / f"out-{i}"
-            project_runs.append(run_project(corpus, out / "project"))
+            project_runs.append(run_project(corpus, out / "project", out / "cache"))
             (out / "floor").mkdir(parents=True)
             for name, r in run_floor(prep, out / "floor").items():
                 floor_runs.setdefault(name, []).append(r)
         last = work / f"out-{args.repeat - 1}"
+        print("The project's rebuilds: nothing changed, then one chapter edited", flush=True)
+        incremental = run_incremental(corpus, last / "project", last / "cache")
+        serve = None
+        if not args.no_serve:
+            import serve_latency
+
+            print("mkdocs serve: save a chapter, time until the new text is served", flush=True)
+            served = work / "served"
+            shutil.copytree(corpus, served)
+            os.environ["WCOREPORT_CACHE"] = str(last / "cache")
+            serve = serve_latency.measure(served, 3, sorted(p.name for p in (served / "docs" / "en").glob("chapter-*.md"))[0])
 
         project = median_run(project_runs)
         floor = {name: median_run(runs) for name, runs in floor_runs.items()}
@@ -272,10 +301,16 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         print(table([*floor.items(), ("floor total (sequential)", floor_total),
-                     ("project: build_report.py all", project)]))
+                     ("project: build_report.py all", project), *incremental.items()]))
         print()
         print(f"ratio project / floor: {project.wall / floor_wall:.2f}"
               f"   (project {project.wall:.1f} s, floor {floor_wall:.1f} s, median of {args.repeat})")
+        print(f"peak RSS: project {project.max_rss_mb:.0f} MB, floor {floor_total.max_rss_mb:.0f} MB")
+        for name, r in incremental.items():
+            print(f"{name}: {r.wall:.2f} s, {r.wall / project.wall:.3f} of the full build")
+        if serve:
+            print(f"mkdocs serve: first build {serve['first_build']:.1f} s; save -> served "
+                  + ", ".join(f"{x:.2f}" for x in serve["latencies"]) + " s")
         if args.repeat > 1:
             best_project = min(r.wall for r in project_runs)
             best_floor = sum(min(r.wall for r in runs) for runs in floor_runs.values())
@@ -306,6 +341,8 @@ def main(argv: list[str] | None = None) -> int:
             "project": {"wall": project.wall, "cpu": project.cpu, "max_rss_mb": project.max_rss_mb,
                         "all_walls": [r.wall for r in project_runs], "phases": phases(project)},
             "ratio": project.wall / floor_wall,
+            "serve": serve,
+            "incremental": {name: {k: v for k, v in asdict(r).items() if k != "lines"} for name, r in incremental.items()},
             "best": {"project": min(r.wall for r in project_runs),
                      "floor": sum(min(r.wall for r in runs) for runs in floor_runs.values())},
         }
