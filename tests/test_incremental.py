@@ -111,6 +111,19 @@ def test_incremental_build_is_a_clean_build(kind, base, tmp_path):
     assert not _differences(after, clean), f"after a change of the {kind}, the incremental build differs"
 
 
+def test_another_build_date_is_a_change(base, tmp_path, monkeypatch):
+    """The DOCX and PDF carry SOURCE_DATE_EPOCH: kept ones of another date are not reused."""
+    root, out = base
+    inc = tmp_path / "build"
+    shutil.copytree(out, inc)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
+    _build(root, inc)
+    _build(root, tmp_path / "clean", "--no-cache")
+    after, clean = _files(inc), _files(tmp_path / "clean")
+    assert any(name.endswith(".docx") for name in _differences(_files(out), after))
+    assert not _differences(after, clean)
+
+
 def test_nothing_changed_rebuilds_nothing(base, tmp_path):
     root, out = base
     work, inc = tmp_path / "src", tmp_path / "build"

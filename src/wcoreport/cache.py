@@ -30,6 +30,23 @@ NO_CACHE_ENV = "WCOREPORT_NO_CACHE"
 FOLDER = "results"  # below Project.cache_dir
 
 
+def user_cache_dir() -> Path:
+    """The user's cache folder for this toolchain: WCOREPORT_CACHE, else XDG_CACHE_HOME or
+    ~/.cache, then wcoreport (see Project.cache_dir)."""
+    if os.environ.get("WCOREPORT_CACHE"):
+        return Path(os.environ["WCOREPORT_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "wcoreport"
+
+
+def build_date() -> str:
+    """The date the outputs carry: SOURCE_DATE_EPOCH, else today (UTC). Without a fixed date,
+    a DOCX or PDF made earlier the same day from the same inputs is reused with its time."""
+    import datetime
+
+    return os.environ.get("SOURCE_DATE_EPOCH") or datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+
+
 def digest(parts: Iterable[str | bytes]) -> str:
     """One hash of several inputs; each is length-prefixed, so ("ab", "c") != ("a", "bc")."""
     h = hashlib.sha256(FORMAT)

@@ -13,15 +13,14 @@ failed or interrupted build can never leave a record that vouches for outputs it
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import subprocess
 from pathlib import Path
 
-from .cache import digest, file_digest, toolchain
+from .cache import build_date, digest, file_digest, toolchain, user_cache_dir
 
-RECORD = ".wcoreport-build.json"  # in the output folder, beside report/ and site/
+BUILDS = "builds"  # in the user's cache folder: one record per output folder, named by its path
 # Folders of a repository that no build reads: tools' own state and caches (and hidden ones);
 # at its top, the default output folders of the build and of a plain `mkdocs build`.
 SKIPPED = {"venv", "node_modules", "__pycache__"}
@@ -39,9 +38,7 @@ def sources_key(root: Path, out: Path, options: list[str]) -> str:
     """One hash of all a build reads from `root`, and of how it was asked for."""
     out = out.resolve()
     parts: list[str] = [toolchain(), str(root), str(out), *options]
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    # Without a fixed build date, the site shows today's.
-    parts.append(epoch or datetime.datetime.now(datetime.timezone.utc).date().isoformat())
+    parts.append(build_date())  # without a fixed build date, the site shows today's
     for folder, dirs, files in os.walk(root):
         here = Path(folder)
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED and not d.startswith(".")
@@ -59,6 +56,11 @@ def sources_key(root: Path, out: Path, options: list[str]) -> str:
     return digest(parts)
 
 
+def _record_path(out: Path) -> Path:
+    """Kept out of the output folder, which holds the outputs only."""
+    return user_cache_dir() / BUILDS / f"{digest([str(out.resolve())])}.json"
+
+
 def _outputs(out: Path, names: list[str]) -> dict[str, str]:
     """Each output file below the folders `names` of `out`, and the hash of its content."""
     found: dict[str, str] = {}
@@ -72,7 +74,7 @@ def _outputs(out: Path, names: list[str]) -> dict[str, str]:
 def current(out: Path, key: str) -> dict | None:
     """The last build's record (its printed problems and outputs) if its outputs are current."""
     try:
-        record = json.loads((out / RECORD).read_text("utf-8"))
+        record = json.loads(_record_path(out).read_text("utf-8"))
         if record.get("key") != key:
             return None
         if not record["files"] or _outputs(out, record["roots"]) != record["files"]:
@@ -83,7 +85,7 @@ def current(out: Path, key: str) -> dict | None:
 
 
 def forget(out: Path) -> None:
-    (out / RECORD).unlink(missing_ok=True)
+    _record_path(out).unlink(missing_ok=True)
 
 
 def record(out: Path, key: str, roots: list[Path], outputs: list[Path], problems: list[str]) -> None:
@@ -91,6 +93,8 @@ def record(out: Path, key: str, roots: list[Path], outputs: list[Path], problems
     names = [r.relative_to(out).as_posix() for r in roots]
     data = {"key": key, "roots": names, "files": _outputs(out, names),
             "outputs": [str(p) for p in outputs], "problems": problems}
-    tmp = out / (RECORD + ".part")
+    target = _record_path(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".{os.getpid()}.part")
     tmp.write_text(json.dumps(data), "utf-8")
-    os.replace(tmp, out / RECORD)
+    os.replace(tmp, target)

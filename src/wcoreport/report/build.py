@@ -20,7 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
-from ..cache import file_digest, folder_digest, results
+from ..cache import build_date, file_digest, folder_digest, results
 from ..markdown.document import Page, document
 from ..markdown.gate import ProjectAnalysis
 from ..data import render_chart
@@ -140,7 +140,8 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
 
     # Kept by content: the document, the reference document, the images it may read.
     inputs = [source, file_digest(reference), folder_digest(project.docs_dir / lang, ".md"),
-              folder_digest(workdir), project.metadata.title[lang], json.dumps(properties, sort_keys=True)]
+              folder_digest(workdir), project.metadata.title[lang], json.dumps(properties, sort_keys=True),
+              build_date()]  # pandoc dates the DOCX's properties by SOURCE_DATE_EPOCH
     data = results(project).memo("docx", inputs, make)
     with atomic_write(target) as tmp:
         tmp.write_bytes(data)
@@ -204,7 +205,7 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
     # The document's title and code reach Typst as strings, never as markup (see wco.typst).
     inputs = {"doc-title": meta.title[lang], "doc-code": meta.code[lang]}
     cache = results(project)
-    key = cache.key("pdf", [typst_source, json.dumps(inputs, sort_keys=True), str(timestamp), ",".join(PDF_STANDARDS),
+    key = cache.key("pdf", [typst_source, json.dumps(inputs, sort_keys=True), build_date(), ",".join(PDF_STANDARDS),
                             folder_digest(project.docs_dir / lang, ".md")])
     if (pdf := cache.get("pdf", key)) is not None:
         with atomic_write(target) as tmp:
