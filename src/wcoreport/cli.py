@@ -240,15 +240,14 @@ def _sources_key(args, root: Path, out: Path) -> str | None:
 
 def _clean(root: Path, out: Path) -> int:
     """Remove the build's outputs and the results kept between builds."""
-    from .cache import FOLDER, Cache
-    from .project import load_project
+    from .cache import FOLDER, Cache, user_cache_dir
     from .uptodate import forget
 
     with output_lock(out, lambda msg: None):
         forget(out)
         for name in ("report", "site"):
             shutil.rmtree(out / name, ignore_errors=True)
-    Cache(load_project(root).cache_dir / FOLDER).clear()
+    Cache(user_cache_dir() / FOLDER).clear()  # the project's cache_dir, even if its sources do not load
     print(f"Removed the outputs in {out} and the results kept between builds.")
     return 0
 
