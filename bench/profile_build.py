@@ -7,7 +7,8 @@ Loads the project once, then builds the report one language at a time (so that e
 time is its own, not shared with the other language's thread), timing each function of
 `wcoreport.report.build` (inclusive: a function's time contains the functions it calls), then
 both languages together as the build does, then the site with and without our plugin.
-Wall and CPU seconds; CPU counts this process and its finished children (pandoc).
+Wall and CPU seconds; CPU counts this process and its finished children (pandoc). The cache
+of results (src/wcoreport/cache.py) is off: each step is timed doing its work.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--corpus", type=Path, help="repository to profile (default: generate the default corpus)")
     args = p.parse_args(argv)
+    os.environ["WCOREPORT_NO_CACHE"] = "1"  # every step does its work: no results of earlier runs
     work = Path(tempfile.mkdtemp(prefix="wcoreport-profile-"))
     try:
         corpus = args.corpus.resolve() if args.corpus else generate_corpus.generate(
@@ -91,12 +93,15 @@ def main(argv: list[str] | None = None) -> int:
         from wcoreport.report import build
 
         t = Timer()
-        project = t.measure("load_project (read + check)", load_project, corpus)
+        from wcoreport.markdown.gate import check_project
+
+        project = t.measure("load_project (read)", load_project, corpus)
+        analysis = t.measure("check_project (analysis: pandoc reads each page)", check_project, project)
         t.print("Loading:")
         t.wrap_module(build, "build")
         for lang in project.languages:
             t.measure(f"[{lang}] build_reports, one language", build.build_reports,
-                      project, work / f"report-{lang}", (lang,))
+                      project, analysis, work / f"report-{lang}", languages=(lang,))
         sequential = sum(t.wall[f"[{lang}] build_reports, one language"] for lang in project.languages)
         print("\nThe report, one language at a time (inclusive times, summed over languages):")
         for name in t.order:
@@ -104,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {t.wall[name]:7.2f} s wall  {t.cpu[name]:7.2f} s cpu  {name}")
         both = Timer()
         both.measure("build_reports, all languages (as the build runs it)", build.build_reports,
-                     project, work / "report-all")
+                     project, analysis, work / "report-all")
         print(f"\nReport, languages one after the other: {sequential:6.2f} s")
         both.print("Report, languages together:")
 
@@ -127,19 +132,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {wall:7.2f} s wall  {cpu:7.2f} s cpu  with the wcoreport plugin")
         print(f"  {bwall:7.2f} s wall  {bcpu:7.2f} s cpu  without it (Material + i18n only)")
 
-        from wcoreport.markdown import citations as cites
-
-        t2 = Timer()
-        for lang in project.languages:
-            found = set()
-            for chapter in project.chapters:
-                if lang in chapter.texts:
-                    found.update(c.text for c in cites.find_citations(chapter.texts[lang].body))
-            for study in project.casestudies.values():
-                found.update(c.text for c in cites.find_citations(study.texts.get(lang, "")))
-            t2.measure(f"[{lang}] site citations: one pandoc --citeproc run (HTML)", cites.render_citations,
-                       found, lang, project.bibliography.path, project.locale(lang))
-        t2.print("Inside the plugin (approximate):")
         print(f"\ncores: {len(os.sched_getaffinity(0))}   load average: {os.getloadavg()[0]:.1f}")
         return 0
     finally:

@@ -9,6 +9,7 @@
     python build_report.py xliff export --lang fr    # the chapters for a CAT tool (build/xliff/fr/)
     python build_report.py xliff import FILES        # their translations back into docs/fr/
     python build_report.py redline --since review-1  # DOCX + PDF with the changes since a review round
+    python build_report.py clean      # remove the outputs and the kept results (cache.py)
 """
 
 from __future__ import annotations
@@ -25,11 +26,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from .cache import file_digest
 from .diagnostics import ContentError, Severity
 from .outputs import DOWNLOADS_ENV, atomic_directory
 from .pandoc import ToolError
 
-COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff", "redline")
+COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff", "redline", "clean")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="a working draft: a translation whose structure departs from its source (other "
                              "paragraphs, headings, figures...) is a warning, not an error (not with final: true)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the outputs")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="redo everything: read and keep no results of earlier builds (cache.py)")
     review = parser.add_argument_group("import-docx (a reviewed DOCX back into the sources)")
     review.add_argument("--patch", type=Path, help="write the diff to this file instead of printing it")
     review.add_argument("--apply", action="store_true", help="apply the diff to the sources")
@@ -72,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     # One write a message: lines from the two language threads never run into each other.
     say = (lambda msg: None) if args.quiet else (lambda msg: sys.stderr.write(msg + "\n"))
     started = time.monotonic()
+    if args.no_cache:
+        from .cache import NO_CACHE_ENV
+
+        os.environ[NO_CACHE_ENV] = "1"  # this process and the MkDocs one it runs
     try:
         return _run(args, root, out, say, started)
     except ContentError as exc:
@@ -102,6 +110,22 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
     from .markdown.gate import check_project
     from .project import load_project
 
+    if args.command == "clean":
+        return _clean(root, out)
+    key = _sources_key(args, root, out)
+    if key is not None:
+        from .uptodate import current
+
+        with output_lock(out, say):
+            last = current(out, key)
+        if last is not None:
+            say("Nothing changed since the last build: its outputs are current")
+            for line in last["problems"]:
+                print(line, file=sys.stderr)
+            print(f"Built in {time.monotonic() - started:.1f} s:")
+            for path in last["outputs"]:
+                print(f"  {path}")
+            return 0
     say(f"Checking the sources in {root}")
     project = load_project(root)
     if args.command == "translated":
@@ -144,7 +168,14 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
               f"{len(project.casestudies)} case studies.", file=sys.stderr)
         return 0
     with output_lock(out, say):
+        from .uptodate import forget, record
+
+        forget(out)
         outputs = _build(args, project, analysis, languages, out, say)
+        if key is not None:
+            roots = [out / "report"] if args.command in ("all", "report") else []
+            roots += [out / "site"] if args.command in ("all", "site") else []
+            record(out, key, roots, outputs, [str(p) for p in project.problems.items])
     print(f"Built in {time.monotonic() - started:.1f} s:")
     for path in outputs:
         print(f"  {path}")
@@ -198,6 +229,35 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say) 
             copy_downloads(staged_reports, staged_site / "downloads", downloads)
             outputs.append(out / "site" / "index.html")
     return outputs
+
+
+def _sources_key(args, root: Path, out: Path) -> str | None:
+    """The hash of all a build of the outputs reads (uptodate.py); None: always build."""
+    from .cache import enabled
+    from .uptodate import sources_key
+
+    if args.command not in ("all", "report", "site") or args.pages or not enabled():
+        return None
+    options = [args.command, *sorted(args.lang or []), *sorted(args.format or []), f"draft={args.draft}",
+               f"strict={args.strict}"]
+    if args.command == "site":  # the site offers the report files of the last build
+        options += [f"{p.name} {file_digest(p)}" for p in sorted((out / "report").glob("*"))
+                    if p.suffix in (".docx", ".pdf")]
+    return sources_key(root, out, options)
+
+
+def _clean(root: Path, out: Path) -> int:
+    """Remove the build's outputs and the results kept between builds."""
+    from .cache import FOLDER, Cache, user_cache_dir
+    from .uptodate import forget
+
+    with output_lock(out, lambda msg: None):
+        forget(out)
+        for name in ("report", "site"):
+            shutil.rmtree(out / name, ignore_errors=True)
+    Cache(user_cache_dir() / FOLDER).clear()  # the project's cache_dir, even if its sources do not load
+    print(f"Removed the outputs in {out} and the results kept between builds.")
+    return 0
 
 
 @contextlib.contextmanager

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,10 +47,9 @@ class Project:
         sources nor among the outputs, but in the user's cache folder (WCOREPORT_CACHE, else
         XDG_CACHE_HOME or ~/.cache). Its files are named by the hash of what made them, so
         projects can share it; deleting it costs only time."""
-        if os.environ.get("WCOREPORT_CACHE"):
-            return Path(os.environ["WCOREPORT_CACHE"])
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        return Path(base) / "wcoreport"
+        from .cache import user_cache_dir
+
+        return user_cache_dir()
 
     def report_chapters(self) -> list[Chapter]:
         return [c for c in self.chapters if c.in_report]

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
+from ..cache import Cache, results
 from ..diagnostics import Problems
 from ..pandoc import ToolError, ToolMissing, run_pandoc
 from ..strings import text
@@ -104,9 +105,12 @@ class PageAnalysis:
         return first.title if first else self.name
 
 
-def parse(markdown: str) -> dict:
-    """pandoc's tree of a text in the project's reader format."""
-    return check_pandoc_api(json.loads(run_pandoc(["-f", READER, "-t", "json"], markdown)))
+def parse(markdown: str, cache: Cache | None = None) -> dict:
+    """pandoc's tree of a text in the project's reader format (kept in `cache`, if given)."""
+    args = ["-f", READER, "-t", "json"]
+    if cache is None:
+        return check_pandoc_api(json.loads(run_pandoc(args, markdown)))
+    return check_pandoc_api(json.loads(cache.memo("parse", [*args, markdown], lambda: run_pandoc(args, markdown))))
 
 
 def check_pandoc_api(doc: dict) -> dict:
@@ -444,7 +448,7 @@ class _Analyser:
 def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Expanded,
              problems: Problems) -> PageAnalysis:
     try:
-        doc = parse(expanded.text)
+        doc = parse(expanded.text, results(project))
     except ToolMissing:
         raise
     except ToolError as exc:

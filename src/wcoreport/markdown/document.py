@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..bibliography import write_csl_json
+from ..cache import file_digest, results
 from ..citation_style import style_args
 from ..pandoc import run_pandoc
 from .analysis import API_VERSION
+from .citeproc_input import CitationsOnly, in_text_style
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
 from .pandoc_ast import Node, attribute, div, inlines, map_inlines, walk
 
@@ -132,10 +134,23 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
         # citeproc reads the bibliography as we parsed and checked it (bibliography.py), not
         # the .bib itself: macros, crossrefs and TeX are resolved, nothing raw comes out.
         references = write_csl_json(project.bibliography, Path(work) / f"references-{lang}.json", lang)
-        out = json.loads(run_pandoc(
-            ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
-             "-M", f"lang={project.locale(lang)}", *style_args(project.metadata.csl, project.root)],
-            json.dumps(doc, separators=(",", ":"))))
+        style = style_args(project.metadata.csl, project.root)
+        args = ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
+                "-M", f"lang={project.locale(lang)}", *style]
+        csl = style[0].split("=", 1)[1]
+        # Kept by content: the document (its citations only, if the style allows: citeproc_input.py),
+        # the references and the style as citeproc reads them.
+        only = CitationsOnly(doc, REFS) if in_text_style(Path(csl)) else None
+        out = None
+        for given in ([only.doc, doc] if only is not None and only.usable else [doc]):
+            source = json.dumps(given, separators=(",", ":"))
+            inputs = [source, file_digest(references), project.locale(lang), file_digest(csl)]
+            out = json.loads(results(project).memo("citeproc", inputs, lambda: run_pandoc(args, source)))
+            if given is doc:
+                break
+            if only.put_back(out):
+                out = doc
+                break
     by_name = {p.name: p for p in pages}
     result = []
     for block in out["blocks"]:

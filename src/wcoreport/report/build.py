@@ -20,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
+from ..cache import build_date, file_digest, folder_digest, results
 from ..markdown.document import Page, document
 from ..markdown.gate import ProjectAnalysis
 from ..data import render_chart
@@ -124,24 +125,39 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
     rendered = render_styled_blocks(_charts(project, lang, doc, "docx", workdir), "docx")
     if stamp is not None:
         rendered = anchor_blocks(rendered)
+    source = _json(rendered)
+    properties = stamp.properties() if stamp is not None else None
+
+    def make() -> bytes:
+        with tempfile.TemporaryDirectory(prefix="wcoreport-") as scratch:
+            tmp = Path(scratch) / target.name
+            # No native_numbering: the shared Markdown layer numbers captions (markdown/xrefs.py).
+            run_pandoc(["-f", "json", "-t", "docx", f"--reference-doc={reference}",
+                        f"--resource-path={project.docs_dir / lang}{os.pathsep}{workdir}", "-o", str(tmp)],
+                       source)
+            set_title(tmp, project.metadata.title[lang])  # in the properties, not as a paragraph
+            if properties is not None:
+                set_custom_properties(tmp, properties)
+            return tmp.read_bytes()
+
+    # Kept by content: the document, the reference document, the images it may read.
+    inputs = [source, file_digest(reference), folder_digest(project.docs_dir / lang, ".md"),
+              folder_digest(workdir), project.metadata.title[lang], json.dumps(properties, sort_keys=True),
+              build_date()]  # pandoc dates the DOCX's properties by SOURCE_DATE_EPOCH
+    data = results(project).memo("docx", inputs, make)
     with atomic_write(target) as tmp:
-        # No native_numbering: the shared Markdown layer numbers captions (markdown/xrefs.py).
-        run_pandoc(["-f", "json", "-t", "docx", f"--reference-doc={reference}",
-                    f"--resource-path={project.docs_dir / lang}{os.pathsep}{workdir}", "-o", str(tmp)],
-                   _json(rendered))
-        set_title(tmp, project.metadata.title[lang])  # in the properties, not as a paragraph
-        if stamp is not None:
-            set_custom_properties(tmp, stamp.properties())
+        tmp.write_bytes(data)
 
 
 def to_typst(project: Project, lang: str, doc: dict) -> str:
     locale = project.locale(lang)
     region = locale.split("-")[1] if "-" in locale else ""
-    return run_pandoc(
-        ["-f", "json", "-t", "typst-citations", f"--template={_resource('templates/wco.typst')}",
-         "-V", f"lang={lang}", "-V", f"region={region}"],
-        _json(render_styled_blocks(_charts(project, lang, doc, "typst"), "typst")),
-    ).decode("utf-8")
+    args = ["-f", "json", "-t", "typst-citations", f"--template={_resource('templates/wco.typst')}",
+            "-V", f"lang={lang}", "-V", f"region={region}"]
+    source = _json(render_styled_blocks(_charts(project, lang, doc, "typst"), "typst"))
+    # The template is one of this package's files: every key already holds them (cache.toolchain).
+    return results(project).memo("typst", [*args[:3], *args[4:], source],
+                                 lambda: run_pandoc(args, source)).decode("utf-8")
 
 
 def _json(doc: dict) -> str:
@@ -190,6 +206,13 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
     timestamp = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
     # The document's title and code reach Typst as strings, never as markup (see wco.typst).
     inputs = {"doc-title": meta.title[lang], "doc-code": meta.code[lang]}
+    cache = results(project)
+    key = cache.key("pdf", [typst_source, json.dumps(inputs, sort_keys=True), build_date(), ",".join(PDF_STANDARDS),
+                            folder_digest(project.docs_dir / lang, ".md")])
+    if (pdf := cache.get("pdf", key)) is not None:
+        with atomic_write(target) as tmp:
+            tmp.write_bytes(pdf)
+        return
     try:
         # Only the fonts we ship (and Typst's own): the PDF is the same on every machine. The
         # root is an empty folder: the document reads no file but its images (pandoc embeds
@@ -205,6 +228,7 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
         # A missing font is only a warning to Typst, which then falls back silently.
         raise ToolError("; ".join(_typst_problem(lang, w.message, getattr(w, "diagnostic", "") or "", typst_source)
                                   for w in warnings))
+    cache.put("pdf", key, pdf)
     with atomic_write(target) as tmp:
         tmp.write_bytes(pdf)
 

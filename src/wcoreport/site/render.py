@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..cache import Cache, results
 from ..data import render_chart
 from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
 from ..strings import text as label
@@ -167,13 +168,17 @@ def _toc(analysis: PageAnalysis | None) -> list[dict]:
     return tokens
 
 
-def _html(blocks: list[Node], lang: str, id_prefix: str = "") -> str:
+def _html(blocks: list[Node], lang: str, id_prefix: str = "", cache: Cache | None = None) -> str:
     doc = {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}
     doc = apply_typography(doc, lang)
-    prefix = [f"--id-prefix={id_prefix}"] if id_prefix else []
-    return run_pandoc(["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting=none",
-                       "--section-divs=false", "--email-obfuscation=none", *prefix],
-                      json.dumps(doc, separators=(",", ":"))).decode("utf-8")
+    args = ["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting=none",
+            "--section-divs=false", "--email-obfuscation=none"]
+    if id_prefix:
+        args.append(f"--id-prefix={id_prefix}")
+    source = json.dumps(doc, separators=(",", ":"))
+    if cache is None:
+        return run_pandoc(args, source).decode("utf-8")
+    return cache.memo("html", [*args, source], lambda: run_pandoc(args, source)).decode("utf-8")
 
 
 def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page],
@@ -181,6 +186,7 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
     """Every page of a language (chapters and case studies) as HTML, by page name. `id_prefix`:
     before every id of the HTML (a second rendering of a page inside it, site/changes.py)."""
     found = analysis.languages[lang]
+    cache = results(project)
 
     def one(page: Page) -> tuple[str, RenderedPage]:
         if page.name.startswith(CASESTUDY_PAGES + "/"):
@@ -188,7 +194,7 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
         else:
             page_analysis = found.pages.get(page.name)
         site_page = _SitePage(project, lang, page.name, page_analysis, directory_urls)
-        body = _html(site_page.blocks(copy.deepcopy(page.blocks)), lang, id_prefix)  # the report reads them too
+        body = _html(site_page.blocks(copy.deepcopy(page.blocks)), lang, id_prefix, cache)  # the report reads them too
         title = page_analysis.title if page_analysis else page.name
         return page.name, RenderedPage(body, _toc(page_analysis), title)
 
