@@ -45,7 +45,7 @@ from .drift import changes, mark_translated, read_record, source_blocks
 from .markdown.blocks import PageBlocks, describe, page_blocks
 from .outputs import atomic_write
 from .translations import MarkError, State, chapter_translations, source_hash
-from .xliff_markup import Code, inline_codes, joined, unit_spans
+from .xliff_markup import Code, inline_codes, unit_spans
 
 if TYPE_CHECKING:
     from .markdown.gate import ProjectAnalysis

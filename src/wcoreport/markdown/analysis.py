@@ -22,7 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from ..cache import Cache, results
 from ..diagnostics import Problems
@@ -604,3 +604,28 @@ def analyse_language(project: "Project", lang: str, problems: Problems) -> Langu
             continue
         (pages if kind == "page" else studies)[name] = result
     return LanguageAnalysis(lang, pages, studies)
+
+
+# The analysis of the whole project (gate.check_project returns it): values, read by the site,
+# the report and the checks of translations.
+@dataclass(frozen=True)
+class Numbered:
+    """A figure or table with an id: its number through the report of a language."""
+
+    kind: str  # "fig" or "tbl"
+    number: int
+    page: str
+
+    def label(self, lang: str) -> str:
+        return f"{text(self.kind, lang)} {self.number}"
+
+
+@dataclass
+class ProjectAnalysis:
+    languages: dict[str, LanguageAnalysis]
+    numbers: dict[str, dict[str, Numbered]] = field(default_factory=dict)  # lang -> id -> number
+    casestudy_users: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> id -> pages
+    parity: dict = field(default_factory=dict)  # (chapter, lang) -> parity.ChapterParity
+
+    def page(self, lang: str, name: str) -> PageAnalysis | None:
+        return self.languages[lang].pages.get(name)

@@ -10,45 +10,20 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 from ..diagnostics import Severity
 from ..strings import missing as missing_strings
-from ..strings import text
 from ..translations import check_translations
-from .analysis import LanguageAnalysis, Located, PageAnalysis, analyse_language
+from .analysis import LanguageAnalysis, Located, Numbered, PageAnalysis, ProjectAnalysis, analyse_language
 from .parity import check_parity
 
 if TYPE_CHECKING:
     from ..project import Project
 
 CASESTUDY_PAGES = "casestudies"  # the site's folder of case-study pages, in each language
-
-
-@dataclass(frozen=True)
-class Numbered:
-    """A figure or table with an id: its number through the report of a language."""
-
-    kind: str  # "fig" or "tbl"
-    number: int
-    page: str
-
-    def label(self, lang: str) -> str:
-        return f"{text(self.kind, lang)} {self.number}"
-
-
-@dataclass
-class ProjectAnalysis:
-    languages: dict[str, LanguageAnalysis]
-    numbers: dict[str, dict[str, Numbered]] = field(default_factory=dict)  # lang -> id -> number
-    casestudy_users: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> id -> pages
-    parity: dict = field(default_factory=dict)  # (chapter, lang) -> parity.ChapterParity
-
-    def page(self, lang: str, name: str) -> PageAnalysis | None:
-        return self.languages[lang].pages.get(name)
 
 
 def check_project(project: "Project", parity: Severity | None = Severity.ERROR) -> ProjectAnalysis:

@@ -30,7 +30,7 @@ from .blocks import Block, PageBlocks, describe, page_blocks
 
 if TYPE_CHECKING:
     from ..project import Project
-    from .gate import ProjectAnalysis
+    from .analysis import ProjectAnalysis
 
 
 @dataclass

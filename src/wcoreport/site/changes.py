@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Callable
 
 from mkdocs.plugins import get_plugin_logger
 
-from ..diagnostics import Severity
 from ..markdown.document import document
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, check_project
 from ..markdown.pandoc_ast import Node, map_inlines
