@@ -217,19 +217,8 @@ def _lines(lines: list[str], path: Path, first_line: int, prefix: str, page: _Pa
             out.add(prefix, path, lineno)
             i += 1
             continue
-        if SNIPPET.match(line):
-            problems.error(path, lineno, "snippets (--8<--) are not offered: use {% include _file.md %}")
-            out.add(prefix, path, lineno)
-            i += 1
-            continue
-        if ATTR_LINE.match(line):
-            problems.error(path, lineno, f"the attribute line '{line.strip()[:60]}' is not offered: the report "
-                                         "cannot show it (an id goes at the end of a heading: ## Title {#id})")
-            out.add(prefix, path, lineno)
-            i += 1
-            continue
-        if DIV_FENCE.match(line):
-            problems.error(path, lineno, "':::' blocks are not offered: use an admonition (!!! note \"Title\")")
+        if refusal := _refused_line(line):
+            problems.error(path, lineno, refusal)
             out.add(prefix, path, lineno)
             i += 1
             continue
@@ -246,6 +235,18 @@ def _lines(lines: list[str], path: Path, first_line: int, prefix: str, page: _Pa
         # Reported where it was opened; closed here so that what follows stays outside.
         problems.error(path, fence[2], f"code block opened with {fence[0]} is not closed")
         out.add(prefix + " " * fence[1] + fence[0], path, first_line + len(lines) - 1)
+
+
+def _refused_line(line: str) -> str | None:
+    """Why a whole line is not offered (dropped, with this message at its line), or None."""
+    if SNIPPET.match(line):
+        return "snippets (--8<--) are not offered: use {% include _file.md %}"
+    if ATTR_LINE.match(line):
+        return (f"the attribute line '{line.strip()[:60]}' is not offered: the report cannot show it "
+                "(an id goes at the end of a heading: ## Title {#id})")
+    if DIV_FENCE.match(line):
+        return "':::' blocks are not offered: use an admonition (!!! note \"Title\")"
+    return None
 
 
 def _values(line: str, masked: str, path: Path, lineno: int, page: _Page) -> str:

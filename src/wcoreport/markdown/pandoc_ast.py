@@ -117,7 +117,7 @@ def children(node: Node) -> Iterator[list]:
         yield c[2]
     elif kind == "Table":
         yield from _caption_lists(c[1])
-        yield from _table_cells(c)
+        yield from table_cells(c)
 
 
 def _caption_lists(caption: list) -> Iterator[list]:
@@ -127,7 +127,8 @@ def _caption_lists(caption: list) -> Iterator[list]:
     yield long
 
 
-def _table_cells(c: list) -> Iterator[list]:
+def table_cells(c: list) -> Iterator[list]:
+    """The block lists of a table's cells (head, bodies, foot), from its content `c`."""
     _attr, _caption, _specs, head, bodies, foot = c
     rows = list(head[1])
     for body in bodies:

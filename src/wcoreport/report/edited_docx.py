@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..markdown.pandoc_ast import Node
+from ..markdown.pandoc_ast import Node, table_cells
 from ..pandoc import run_pandoc
 from .docx_package import read_custom_properties
 from .provenance import ANCHOR_PREFIX, Provenance
@@ -210,15 +210,9 @@ class _Flattener:
             self.blocks(c[1][1])
         elif t == "Table":
             self.blocks(c[1][1])
-            _attr, _caption, _specs, head, bodies, foot = c
-            rows = list(head[1])
-            for body in bodies:
-                rows += body[2] + body[3]
-            rows += foot[1]
-            for row in rows:
-                for cell in row[1]:
-                    self.blocks(cell[4])
-                    self.paragraph()
+            for cell in table_cells(c):
+                self.blocks(cell)
+                self.paragraph()
 
     def inlines(self, inlines: list[Node]) -> None:
         for node in inlines:
