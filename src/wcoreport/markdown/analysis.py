@@ -31,7 +31,7 @@ from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from ..data import DataTable, format_value
 from ..data.charts import alt_text, chart_caption
-from .pandoc_ast import Node, attribute, children, inlines, plain, stringify, table
+from .pandoc_ast import Node, attribute, children, inlines, map_inlines, plain, stringify, table
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -526,25 +526,7 @@ def data_blocks(project: "Project", lang: str, blocks: list[Node]) -> list[Node]
                                        [figure, {"t": "Div", "c": [["", ["wco-chart-data"], []], [data]]}]]}]
         return None
 
-    def walk_blocks(items: list[Node]) -> list[Node]:
-        out: list[Node] = []
-        for block in items:
-            if isinstance(block, dict):
-                for child in children(block):
-                    if child and isinstance(child[0], dict) and child[0].get("t") in _BLOCK_KINDS:
-                        child[:] = walk_blocks(child)
-                replaced = made(block)
-                if replaced is not None:
-                    out.extend(replaced)
-                    continue
-            out.append(block)
-        return out
-
-    return walk_blocks(blocks)
-
-
-_BLOCK_KINDS = {"Para", "Plain", "Div", "BlockQuote", "BulletList", "OrderedList", "DefinitionList", "Header",
-                "CodeBlock", "RawBlock", "Table", "Figure", "HorizontalRule", "LineBlock"}
+    return map_inlines(blocks, made)  # (every node, blocks too, children first)
 
 
 def data_table(source: DataTable, lang: str, ident: str, columns: list[str] | None = None,

@@ -408,19 +408,15 @@ def _directive(name: str, arg: str, path: Path, lineno: int, prefix: str, page: 
         _include(args[0], path, lineno, prefix, page)
     elif name == "casestudy":
         _casestudy_box(args[0], path, lineno, prefix, page)
-    elif name == "table":
-        if args[0] not in page.project.tables:
-            problems.error(path, lineno, f"unknown data table '{args[0]}' (tables of data/: "
-                                         f"{', '.join(sorted(page.project.tables)) or 'none'})")
+    elif name in ("table", "chart"):  # made from data/ (analysis.data_blocks)
+        known = page.project.tables if name == "table" else page.project.charts
+        if args[0] not in known:
+            where = "tables of data/" if name == "table" else "charts of data/charts/"
+            what = "data table" if name == "table" else "chart"
+            problems.error(path, lineno, f"unknown {what} '{args[0]}' ({where}: {', '.join(sorted(known)) or 'none'})")
             return
-        _open_div(".wco-datatable", None, path, lineno, prefix, page, attrs=f'data-table="{args[0]}"')
-        _close_div(path, lineno, prefix, page)
-    elif name == "chart":
-        if args[0] not in page.project.charts:
-            problems.error(path, lineno, f"unknown chart '{args[0]}' (charts of data/charts/: "
-                                         f"{', '.join(sorted(page.project.charts)) or 'none'})")
-            return
-        _open_div(".wco-chart", None, path, lineno, prefix, page, attrs=f'data-chart="{args[0]}"')
+        css = ".wco-datatable" if name == "table" else ".wco-chart"
+        _open_div(css, None, path, lineno, prefix, page, attrs=f'data-{name}="{args[0]}"')
         _close_div(path, lineno, prefix, page)
     else:
         # Filled by each target's writer (a table, citeproc's list, the abbreviations).

@@ -150,7 +150,8 @@ def walk(nodes: list, visit: Callable[[Node, int], None], depth: int = 0) -> Non
 
 
 def map_inlines(nodes: list, change: Callable[[Node], list | None]) -> list:
-    """A copy-free rewrite: each inline for which `change` returns a list is replaced by it."""
+    """A copy-free rewrite of every node, children first (blocks as well as inlines): each node
+    for which `change` returns a list is replaced by that list."""
     out = []
     for node in nodes:
         if isinstance(node, dict):

@@ -25,7 +25,7 @@ from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
 from ..strings import text as label
 from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, attribute, children, div, map_inlines, walk
+from ..markdown.pandoc_ast import Node, attribute, div, map_inlines, walk
 from ..pandoc import run_pandoc
 from ..markdown.typeset import apply_typography
 from ..typography import apply_to_html
@@ -136,23 +136,13 @@ class _SitePage:
 
 def _lettered(blocks: list[Node]) -> list[Node]:
     """Lettered lists "a) b)" in a Div(.wco-lettered): the site's style shows "a)", not "a."."""
-    out = []
-    for block in blocks:
-        for child in children(block):
-            child[:] = _lettered(child) if child and isinstance(child[0], dict) and _is_block(child[0]) else child
-        if block.get("t") == "OrderedList" and block["c"][0][1]["t"] == "LowerAlpha" \
-                and block["c"][0][2]["t"] == "OneParen":
-            block = div(["wco-lettered"], [block])
-        out.append(block)
-    return out
+    def wrap(node: Node):
+        if node.get("t") == "OrderedList" and node["c"][0][1]["t"] == "LowerAlpha" \
+                and node["c"][0][2]["t"] == "OneParen":
+            return [div(["wco-lettered"], [node])]
+        return None
 
-
-_BLOCKS = {"Para", "Plain", "Div", "BlockQuote", "BulletList", "OrderedList", "DefinitionList", "Header",
-           "CodeBlock", "RawBlock", "Table", "Figure", "HorizontalRule", "LineBlock"}
-
-
-def _is_block(node: Node) -> bool:
-    return node.get("t") in _BLOCKS
+    return map_inlines(blocks, wrap)
 
 
 def _toc(analysis: PageAnalysis | None) -> list[dict]:
