@@ -313,13 +313,21 @@ def _admonition(m: re.Match, lines: list[str], i: int, path: Path, first_line: i
     if kind not in ADMONITION_TYPES:
         page.problems.error(path, lineno, f"unknown admonition type '{kind}' "
                                           f"(use one of: {', '.join(sorted(ADMONITION_TYPES))})")
+    classes = f".admonition .{kind}" + (" .collapsible" if m.group("mark").startswith("?") else "")
+    return _titled_box(m, lines, i, path, first_line, prefix, page, classes, title, "admonition")
+
+
+def _titled_box(m: re.Match, lines: list[str], i: int, path: Path, first_line: int, prefix: str, page: _Page,
+                classes: str, title: str | None, what: str) -> int:
+    """A head line at line `i` and the text indented by 4 below it, as a fenced Div with a title
+    (admonitions and tabs alike); returns the index after the box."""
+    lineno = first_line + i
     indent = len(m.group("indent")) + 4
     end = _block(lines, i, indent)
     body = [ln.expandtabs(4)[indent:] for ln in lines[i + 1:end]]
     if not any(b.strip() for b in body):
-        page.problems.error(path, lineno, "the admonition has no text: indent its text by 4 spaces")
+        page.problems.error(path, lineno, f"the {what} has no text: indent its text by 4 spaces")
     inner = prefix + m.group("indent")
-    classes = f".admonition .{kind}" + (" .collapsible" if m.group("mark").startswith("?") else "")
     _open_div(classes, title, path, lineno, inner, page)
     _lines(body, path, lineno + 1, inner, page)
     _close_div(path, first_line + end - 1, inner, page)
@@ -329,17 +337,7 @@ def _admonition(m: re.Match, lines: list[str], i: int, path: Path, first_line: i
 def _tabs(lines: list[str], i: int, path: Path, first_line: int, prefix: str, page: _Page) -> int:
     """Consecutive `=== "Label"` blocks: one titled block each, in every output."""
     while i < len(lines) and (m := TAB.match(lines[i])):
-        lineno = first_line + i
-        indent = len(m.group("indent")) + 4
-        end = _block(lines, i, indent)
-        body = [ln.expandtabs(4)[indent:] for ln in lines[i + 1:end]]
-        if not any(b.strip() for b in body):
-            page.problems.error(path, lineno, "the tab has no text: indent its text by 4 spaces")
-        inner = prefix + m.group("indent")
-        _open_div(".admonition .tab", m.group("label"), path, lineno, inner, page)
-        _lines(body, path, lineno + 1, inner, page)
-        _close_div(path, first_line + end - 1, inner, page)
-        i = end
+        i = _titled_box(m, lines, i, path, first_line, prefix, page, ".admonition .tab", m.group("label"), "tab")
         while i < len(lines) and not lines[i].strip():
             page.out.add(prefix, path, first_line + i)
             i += 1
