@@ -146,6 +146,19 @@ class Cache:
         self.put(kind, key, result)
         return result
 
+    def memo_many(self, kind: str, inputs: list[list[str | bytes]],
+                  compute: Callable[[list[int]], list[bytes | Exception]]) -> list[bytes | Exception]:
+        """`memo` for many results at once: `compute(missing)` makes those of the inputs at the
+        indices `missing` in one go (a result may be an Exception, which is not stored)."""
+        keys = [self.key(kind, parts) for parts in inputs]
+        found: list[bytes | Exception | None] = [self.get(kind, key) for key in keys]
+        missing = [i for i, result in enumerate(found) if result is None]
+        for i, result in zip(missing, compute(missing) if missing else []):
+            found[i] = result
+            if not isinstance(result, Exception):
+                self.put(kind, keys[i], result)
+        return found  # type: ignore[return-value]
+
     def clear(self) -> None:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)

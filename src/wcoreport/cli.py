@@ -206,24 +206,36 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say) 
         # Every output is made beside its place and moved in only when ALL are made: a failed
         # or interrupted build leaves the previous outputs as they were (outputs.py).
         staged_reports = reports
-        site_job = None
-        if with_site:
+        site_job, staged_site = None, None
+
+        def start_site() -> None:
+            """The site's pages (they change the shared pages: after the reports' assembly),
+            then MkDocs in its own process, while the reports are written."""
+            nonlocal site_job, staged_site
+            if not with_site:
+                return
             from .site.render import render_pages, save_pages
 
             staged_site = stack.enter_context(atomic_directory(out / "site"))
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
             say("Rendering the site's pages (pandoc)")
-            pages = {lang: render_pages(project, analysis, lang, documents[lang]) for lang in project.languages}
+            with ThreadPoolExecutor(max_workers=2) as render:
+                pages = dict(zip(project.languages, render.map(
+                    lambda lang: render_pages(project, analysis, lang, documents[lang]), project.languages)))
             given = workdir / "pages.json"
             save_pages(given, pages)
             say("Building the website (mkdocs build --strict)")
             site_job = pool.submit(build_site, root, staged_site, downloads, given)
+
         if build_report_files:
             from .report.build import build_reports
 
             staged_reports = stack.enter_context(atomic_directory(reports, keep=True))
-            built = build_reports(project, analysis, staged_reports, documents, languages, formats, say)
+            built = build_reports(project, analysis, staged_reports, documents, languages, formats, say,
+                                  assembled=start_site)
             outputs += [reports / o.path.name for o in built]
+        else:
+            start_site()
         if site_job is not None:
             site_job.result()
             copy_downloads(staged_reports, staged_site / "downloads", downloads)

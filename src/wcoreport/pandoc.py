@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
+import json
+import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 
@@ -40,3 +45,57 @@ def run_pandoc(args: list[str], stdin: str | bytes | None = None, cwd: Path | No
     if warnings:
         raise ToolError("pandoc warned: " + "; ".join(warnings))
     return proc.stdout
+
+
+# A conversion of a batch that takes longer than this is stopped (an error for its page).
+BATCH_TIMEOUT = 600  # seconds
+
+
+@functools.cache
+def _batch_program() -> str:
+    """pandoc run as pandoc's own server, in its CGI form: the same binary, named
+    pandoc-server.cgi (a link in a scratch folder of this process)."""
+    folder = tempfile.mkdtemp(prefix="wcoreport-pandoc-")
+    atexit.register(shutil.rmtree, folder, True)
+    link = os.path.join(folder, "pandoc-server.cgi")
+    os.symlink(pandoc_path(), link)
+    return link
+
+
+def run_pandoc_batch(requests: list[dict]) -> list[str | ToolError]:
+    """Many conversions in one pandoc process, each as if pandoc had been run on it alone.
+
+    A request is an object of pandoc server's API: `text`, `from`, `to` and the options as in
+    a defaults file (`wrap`, `identifier-prefix`...). The server converts without reading or
+    writing any file. One process a page cost 50 ms of pandoc's start-up and memory set-up
+    a page; here it is paid once. Each result is the output, or the ToolError of its request
+    (an error, or a warning as run_pandoc would raise)."""
+    if not requests:
+        return []
+    body = json.dumps(requests, separators=(",", ":")).encode("utf-8")
+    env = {**os.environ, "REQUEST_METHOD": "POST", "PATH_INFO": "/batch", "SCRIPT_NAME": "/pandoc-server.cgi",
+           "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)), "HTTP_ACCEPT": "application/json",
+           "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
+           "REMOTE_ADDR": "127.0.0.1", "PANDOC_SERVER_TIMEOUT": str(BATCH_TIMEOUT)}
+    try:
+        proc = subprocess.run([_batch_program()], input=body, capture_output=True, env=env)
+    except OSError as exc:
+        raise ToolMissing(f"cannot run pandoc: {exc.strerror}") from exc
+    head, sep, payload = proc.stdout.partition(b"\r\n\r\n")
+    if not sep:
+        head, sep, payload = proc.stdout.partition(b"\n\n")
+    status = head.split(b"\n", 1)[0].decode("latin-1").strip()
+    if proc.returncode != 0 or not status.startswith("Status: 200"):
+        detail = (proc.stderr or payload or head).decode("utf-8", "replace").strip()
+        raise ToolError(f"pandoc failed ({status or f'exit {proc.returncode}'}): {detail[:500]}")
+    results: list[str | ToolError] = []
+    for answer in json.loads(payload):
+        if "error" in answer:
+            results.append(ToolError(f"pandoc failed: {answer['error']}"))
+            continue
+        warnings = [m.get("message", "") for m in answer.get("messages", [])
+                    if m.get("verbosity") in ("WARNING", "ERROR")]
+        output = answer["output"]  # (the command line ends a text output with a newline)
+        results.append(ToolError("pandoc warned: " + "; ".join(warnings)) if warnings
+                       else output if output.endswith("\n") else output + "\n")
+    return results

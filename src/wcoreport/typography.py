@@ -51,6 +51,12 @@ _FRENCH: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?<=\d)(?=[%‰](?!\w))"), NBSP),
 ]
 
+# What any rule needs to find in a text to change it: dashes, an ellipsis, quotation marks and
+# apostrophes; in French also guillemets, high punctuation, %/‰ and a digit before a space.
+_SMART_TRIGGER = r"--|\.\.\.|[\"']"
+_TRIGGERS = {"en": re.compile(_SMART_TRIGGER),
+             "fr": re.compile(_SMART_TRIGGER + r"|[«»;:!?%‰]|\d[ \u00a0\u202f]")}
+
 _QUOTES = {"fr": ("«" + NNBSP, NNBSP + "»"), "en": ("“", "”")}
 
 
@@ -99,6 +105,8 @@ def typography(text: str, lang: str) -> str:
     """Return `text` (plain text, not HTML) with the typography of language `lang` ("fr", "en"
     or a locale such as "fr-FR"). Applied twice, it changes nothing more."""
     lang = lang[:2].lower()
+    if not _TRIGGERS["fr" if lang == "fr" else "en"].search(text):
+        return text  # (most runs of text: no rule below can change them)
 
     def rule(part: str) -> str:
         part = _smart(part, lang)

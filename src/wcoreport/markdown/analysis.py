@@ -15,10 +15,10 @@ citation's key, a word); the expanded text's own map then gives the file and lin
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from ..cache import Cache, results
 from ..diagnostics import Problems
-from ..pandoc import ToolError, ToolMissing, run_pandoc
+from ..pandoc import ToolError, ToolMissing, run_pandoc_batch
 from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from ..data import DataTable, format_value
@@ -105,12 +105,29 @@ class PageAnalysis:
         return first.title if first else self.name
 
 
-def parse(markdown: str, cache: Cache | None = None) -> dict:
-    """pandoc's tree of a text in the project's reader format (kept in `cache`, if given)."""
+def parse_pages(texts: list[str], cache: Cache | None = None) -> list[dict | ToolError]:
+    """pandoc's tree of each text in the project's reader format, read in one pandoc process,
+    each as a document of its own (kept in `cache`, if given); a text pandoc cannot read gets
+    its ToolError."""
     args = ["-f", READER, "-t", "json"]
-    if cache is None:
-        return check_pandoc_api(json.loads(run_pandoc(args, markdown)))
-    return check_pandoc_api(json.loads(cache.memo("parse", [*args, markdown], lambda: run_pandoc(args, markdown))))
+
+    def read(missing: list[int]) -> list[bytes | Exception]:
+        answers = run_pandoc_batch([{"text": texts[i], "from": READER, "to": "json"} for i in missing])
+        return [a if isinstance(a, Exception) else a.encode("utf-8") for a in answers]
+
+    made = (cache or Cache(None)).memo_many("parse", [[*args, t] for t in texts], read)
+    return [m if isinstance(m, Exception) else _tree(m) for m in made]
+
+
+class TooDeep(ToolError):
+    """A page nested beyond what the passes on its tree can follow."""
+
+
+def _tree(json_text: bytes) -> dict | ToolError:
+    try:
+        return check_pandoc_api(json.loads(json_text))
+    except RecursionError:
+        return TooDeep("the page is nested too deeply to be read")
 
 
 def check_pandoc_api(doc: dict) -> dict:
@@ -159,12 +176,21 @@ class _Locator:
         return self.origin[min(self.cursor, len(self.origin) - 1)]
 
 
+_WORD = re.compile(r"\w+")
+
+
+@functools.lru_cache(maxsize=65536)
+def _word(text: str) -> str:
+    """A Str's anchor: its longest word, if it has three letters or more."""
+    word = max(_WORD.findall(text), key=len, default="")
+    return word if len(word) >= 3 else ""
+
+
 def _anchor(node: Node) -> str:
     """A piece of the source text that the node must contain, to find it back."""
     kind, c = node.get("t"), node.get("c")
     if kind == "Str":
-        word = max(re.findall(r"\w+", c), key=len, default="")
-        return word if len(word) >= 3 else ""
+        return _word(c)
     if kind in ("Link", "Image"):
         return c[2][0]
     if kind in ("Code", "RawInline"):
@@ -183,6 +209,9 @@ def _anchor(node: Node) -> str:
             if isinstance(item, dict) and item.get("t") != "Note" and (found := _anchor(item)):
                 return found
     return ""
+
+
+_PLAIN_TEXT = {"Str", "Space", "SoftBreak", "LineBreak"}
 
 
 class _Analyser:
@@ -222,6 +251,10 @@ class _Analyser:
             self.error(f"blocks nested more than {MAX_NESTING} levels deep")
             return
         kind = node["t"]
+        if kind in _PLAIN_TEXT:  # most nodes: found back by a word, nothing to check
+            if kind == "Str" and (word := _word(node["c"])):
+                self.locator.find(word)
+            return
         if kind == "Note":  # its text is typed further down ([^id]: ...): come back after it
             saved = self.locator.cursor
             self.locator.find(next((a for block in node["c"] if (a := _anchor(block))), ""))
@@ -446,16 +479,16 @@ class _Analyser:
 
 
 def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Expanded,
-             problems: Problems) -> PageAnalysis:
-    try:
-        doc = parse(expanded.text, results(project))
-    except ToolMissing:
-        raise
-    except ToolError as exc:
-        problems.error(path, 0, f"pandoc could not read the page: {exc}")
+             parsed: dict | ToolError, problems: Problems) -> PageAnalysis:
+    """A page's analysis from its expanded text and pandoc's reading of it (parse_pages)."""
+    if isinstance(parsed, ToolMissing):
+        raise parsed
+    doc = parsed
+    if isinstance(parsed, TooDeep):
+        problems.error(path, 0, str(parsed))
         doc = {"blocks": []}
-    except RecursionError:
-        problems.error(path, 0, "the page is nested too deeply to be read")
+    elif isinstance(parsed, ToolError):
+        problems.error(path, 0, f"pandoc could not read the page: {parsed}")
         doc = {"blocks": []}
     page = PageAnalysis(name, lang, path, doc["blocks"], [], abbreviations=expanded.abbreviations,
                         includes=expanded.includes)
@@ -467,7 +500,8 @@ def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Exp
         page.blocks = []
     if page.abbreviations:
         page.blocks = _mark_abbreviations(page.blocks, page.abbreviations)
-    page.blocks = data_blocks(project, lang, page.blocks)
+    if page.directives & {"datatable", "chart"}:  # (the classes of their Divs, see _Div)
+        page.blocks = data_blocks(project, lang, page.blocks)
     return page
 
 
@@ -540,20 +574,26 @@ def data_table(source: DataTable, lang: str, ident: str, columns: list[str] | No
     return table(headers, cells, ident=ident, caption=source.title[lang] if ident else "", right=right)
 
 
-def analyse_chapter(project: "Project", lang: str, name: str, problems: Problems) -> PageAnalysis | None:
+def _expand_chapter(project: "Project", lang: str, name: str, problems: Problems) -> tuple[Path, Expanded] | None:
     chapter = next((c for c in project.chapters if c.name == name), None)
     text_ = chapter.texts.get(lang) if chapter else None
     if text_ is None:
         return None
-    expanded = expand_page(project, lang, text_.body, text_.path, text_.body_line, problems)
-    return _analyse(project, lang, name, text_.path, expanded, problems)
+    return text_.path, expand_page(project, lang, text_.body, text_.path, text_.body_line, problems)
 
 
-def analyse_casestudy(project: "Project", lang: str, cid: str, problems: Problems) -> PageAnalysis:
+def _expand_casestudy(project: "Project", lang: str, cid: str, problems: Problems) -> tuple[Path, Expanded]:
     """A case study's box alone (its own page on the site)."""
-    expanded = expand_casestudy(project, lang, cid, problems)
-    path = project.casestudies[cid].text_path(lang)
-    return _analyse(project, lang, f"casestudies/{cid}.md", path, expanded, problems)
+    return project.casestudies[cid].text_path(lang), expand_casestudy(project, lang, cid, problems)
+
+
+def analyse_chapter(project: "Project", lang: str, name: str, problems: Problems) -> PageAnalysis | None:
+    """One chapter alone (the language's analysis reads all its pages at once)."""
+    expanded = _expand_chapter(project, lang, name, problems)
+    if expanded is None:
+        return None
+    path, text_ = expanded
+    return _analyse(project, lang, name, path, text_, parse_pages([text_.text], results(project))[0], problems)
 
 
 @dataclass
@@ -564,27 +604,25 @@ class LanguageAnalysis:
 
 
 def analyse_language(project: "Project", lang: str, problems: Problems) -> LanguageAnalysis:
-    """Every chapter and case study of a language, analysed (pandoc runs side by side)."""
+    """Every chapter and case study of a language, analysed: expanded, then read by pandoc
+    all at once (parse_pages), then checked page by page."""
     names = [c.name for c in project.chapters if lang in c.texts]
-    # Each page reports into its own collector, merged in order: the threads never share one.
+    # Each page reports into its own collector, merged in order.
     jobs: list[tuple[str, str, Problems]] = [("page", n, Problems(project.root)) for n in names]
     jobs += [("casestudy", cid, Problems(project.root)) for cid in project.casestudies]
-
-    def run(job):
-        kind, name, found = job
-        if kind == "page":
-            return analyse_chapter(project, lang, name, found)
-        return analyse_casestudy(project, lang, name, found)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(run, jobs))
+    expanded = [_expand_chapter(project, lang, name, found) if kind == "page"
+                else _expand_casestudy(project, lang, name, found) for kind, name, found in jobs]
+    texts = [e[1].text for e in expanded if e is not None]
+    parsed = iter(parse_pages(texts, results(project)))
     pages: dict[str, PageAnalysis] = {}
     studies: dict[str, PageAnalysis] = {}
-    for (kind, name, found), result in zip(jobs, results):
+    for (kind, name, found), page in zip(jobs, expanded):
+        if page is not None:
+            path, text_ = page
+            page_name = name if kind == "page" else f"casestudies/{name}.md"
+            result = _analyse(project, lang, page_name, path, text_, next(parsed), found)
+            (pages if kind == "page" else studies)[name] = result
         problems.extend(found)
-        if result is None:
-            continue
-        (pages if kind == "page" else studies)[name] = result
     return LanguageAnalysis(lang, pages, studies)
 
 

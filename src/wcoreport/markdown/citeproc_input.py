@@ -12,11 +12,10 @@ document, as before.
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 
-from .pandoc_ast import Node, children, walk
+from .pandoc_ast import Node, children, copy_tree, walk
 
 _STYLE_CLASS = re.compile(rb"<style\b[^>]*\bclass=\"([^\"]+)\"")
 
@@ -48,7 +47,7 @@ class CitationsOnly:
         inner = sum(len(_cites_below(node)) for node in (*self.cites, *self.refs))
         self.usable = inner == 0 and len(self.refs) <= 1
         self.doc = {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"],
-                    "blocks": [{"t": "Para", "c": [cite]} for cite in self.cites] + copy.deepcopy(self.refs)}
+                    "blocks": [{"t": "Para", "c": [cite]} for cite in self.cites] + copy_tree(self.refs)}
 
     def put_back(self, out: dict) -> bool:
         """Citeproc's output (of `self.doc`) into the document's nodes; False if its shape is

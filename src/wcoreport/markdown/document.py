@@ -12,7 +12,6 @@ the one citeproc run.
 
 from __future__ import annotations
 
-import copy
 import json
 import tempfile
 from pathlib import Path
@@ -22,11 +21,12 @@ from typing import TYPE_CHECKING
 from ..bibliography import write_csl_json
 from ..cache import file_digest, results
 from ..citation_style import style_args
-from ..pandoc import run_pandoc
+from ..pandoc import ToolError, run_pandoc
 from .analysis import API_VERSION
 from .citeproc_input import CitationsOnly, in_text_style
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
-from .pandoc_ast import Node, attribute, div, inlines, map_inlines, walk
+from .typeset import typeset_blocks
+from .pandoc_ast import Node, attribute, copy_tree, div, inlines, map_inlines, walk, walk_blocks
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -53,7 +53,7 @@ def _number(blocks: list[Node], numbers: dict[str, Numbered], lang: str, page: s
     """Captions of numbered figures and tables get their number; @fig:/@tbl: become links."""
     separator = " : " if lang == "fr" else ": "
 
-    def caption(node: Node, _depth: int) -> None:
+    def caption(node: Node) -> None:
         if node["t"] not in ("Figure", "Table"):
             return
         item = numbers.get(node["c"][0][0])
@@ -66,7 +66,7 @@ def _number(blocks: list[Node], numbers: dict[str, Numbered], lang: str, page: s
         else:
             long[:0] = [{"t": "Plain", "c": prefix[:-1]}]
 
-    walk(blocks, caption)
+    walk_blocks(blocks, caption)
 
     def xref(node: Node):
         if node.get("t") != "Cite":
@@ -91,7 +91,7 @@ def _bibliography_div(pages: list[Page]) -> None:
     """citeproc fills the Div with the id `refs`: the `{% bibliography %}` of the report."""
     found = False
 
-    def visit(node: Node, _depth: int) -> None:
+    def visit(node: Node) -> None:
         nonlocal found
         if node["t"] == "Div" and "wco-bibliography" in node["c"][0][1] and not found:
             node["c"][0][0] = REFS
@@ -99,10 +99,10 @@ def _bibliography_div(pages: list[Page]) -> None:
 
     for page in pages:
         if page.in_report:
-            walk(page.blocks, visit)
+            walk_blocks(page.blocks, visit)
     for page in pages:
         if not page.in_report:
-            walk(page.blocks, visit)
+            walk_blocks(page.blocks, visit)
 
 
 def language_pages(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[Page]:
@@ -113,13 +113,15 @@ def language_pages(project: "Project", analysis: ProjectAnalysis, lang: str) -> 
         page = found.pages.get(chapter.name)
         if page is not None:
             (report if chapter.in_report else site_only).append(
-                Page(chapter.name, copy.deepcopy(page.blocks), chapter.in_report))
+                Page(chapter.name, copy_tree(page.blocks), chapter.in_report))
     for cid, page in found.casestudies.items():
-        site_only.append(Page(f"{CASESTUDY_PAGES}/{cid}.md", copy.deepcopy(page.blocks), False))
+        site_only.append(Page(f"{CASESTUDY_PAGES}/{cid}.md", copy_tree(page.blocks), False))
     pages = report + site_only
+    analysed = {**found.pages, **{f"{CASESTUDY_PAGES}/{cid}.md": p for cid, p in found.casestudies.items()}}
     for page in pages:
-        page.blocks = _number(page.blocks, analysis.numbers[lang], lang, page.name)
-    _bibliography_div(pages)
+        if analysed[page.name].xrefs or analysed[page.name].numbered:  # (most pages have neither)
+            page.blocks = _number(page.blocks, analysis.numbers[lang], lang, page.name)
+    _bibliography_div([page for page in pages if "bibliography" in analysed[page.name].directives])
     return pages
 
 
@@ -145,7 +147,10 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
         for given in ([only.doc, doc] if only is not None and only.usable else [doc]):
             source = json.dumps(given, separators=(",", ":"))
             inputs = [source, file_digest(references), project.locale(lang), file_digest(csl)]
-            out = json.loads(results(project).memo("citeproc", inputs, lambda: run_pandoc(args, source)))
+            made = results(project).memo("citeproc", inputs, lambda: run_pandoc(args, source))
+            out = json.loads(made)
+            if b'"RawBlock"' in made or b'"RawInline"' in made:  # (seldom: then look closer)
+                _no_raw(out["blocks"])
             if given is doc:
                 break
             if only.put_back(out):
@@ -160,7 +165,22 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
     return result
 
 
+def _no_raw(blocks: list[Node]) -> None:
+    """Nothing raw reaches a writer unless the project made it: the analysis refused every raw
+    node of the sources; this makes sure citeproc (a bibliography's text) brought none in."""
+    def visit(node: Node, _depth: int) -> None:
+        if node["t"] in ("RawBlock", "RawInline"):
+            fmt, content = node["c"]
+            raise ToolError(f"raw {fmt} came out of citeproc ({content[:60]!r}): refused")
+
+    walk(blocks, visit)
+
+
 def document(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[Page]:
-    """The pages of a language, numbered and with citations formatted: what both outputs write."""
-    return format_citations(project, lang, language_pages(project, analysis, lang))
+    """The pages of a language, numbered, with citations formatted and typeset (typeset.py):
+    what both outputs write."""
+    pages = format_citations(project, lang, language_pages(project, analysis, lang))
+    for page in pages:
+        typeset_blocks(page.blocks, lang)
+    return pages
 

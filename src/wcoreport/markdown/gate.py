@@ -9,12 +9,13 @@ so what they write is exactly what was checked.
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from ..diagnostics import Severity
+from ..diagnostics import Problems, Severity
 from ..strings import missing as missing_strings
 from ..translations import check_translations
 from .analysis import LanguageAnalysis, Located, Numbered, PageAnalysis, ProjectAnalysis, analyse_language
@@ -33,7 +34,14 @@ def check_project(project: "Project", parity: Severity | None = Severity.ERROR) 
     problems = project.problems
     for message in missing_strings(project.languages):
         problems.error(Path(__file__).parent.parent / "strings.py", 0, message)
-    analysis = ProjectAnalysis({lang: analyse_language(project, lang, problems) for lang in project.languages})
+    # The languages side by side (pandoc reads one while Python checks the other); each reports
+    # into its own collector, merged in order.
+    found = {lang: Problems(project.root) for lang in project.languages}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        analysed = list(pool.map(lambda lang: analyse_language(project, lang, found[lang]), project.languages))
+    for lang in project.languages:
+        problems.extend(found[lang])
+    analysis = ProjectAnalysis(dict(zip(project.languages, analysed)))
     cited: set[str] = set()
     for lang, found in analysis.languages.items():
         analysis.numbers[lang] = _numbers(project, found, problems)

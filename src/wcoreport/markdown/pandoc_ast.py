@@ -7,9 +7,16 @@ no character of it can become markup, raw code or a citation in any output.
 
 from __future__ import annotations
 
+import marshal
 from typing import Any, Callable, Iterator
 
 Node = dict[str, Any]
+
+
+def copy_tree(tree: Any) -> Any:
+    """A deep copy of a pandoc JSON tree (dicts, lists, strings, numbers): through marshal,
+    about ten times faster than copy.deepcopy on a page."""
+    return marshal.loads(marshal.dumps(tree))
 
 
 def inlines(text: str) -> list[Node]:
@@ -147,6 +154,38 @@ def walk(nodes: list, visit: Callable[[Node, int], None], depth: int = 0) -> Non
         visit(node, depth)
         for child in children(node):
             walk(child, visit, depth + 1)
+
+
+def block_children(node: Node) -> Iterator[list]:
+    """The lists of blocks directly below a block (not its inlines, nor the notes in them)."""
+    kind, c = node.get("t"), node.get("c")
+    if kind == "Div":
+        yield c[1]
+    elif kind == "BlockQuote":
+        yield c
+    elif kind == "BulletList":
+        yield from c
+    elif kind == "OrderedList":
+        yield from c[1]
+    elif kind == "DefinitionList":
+        for _term, definitions in c:
+            yield from definitions
+    elif kind == "Figure":
+        yield c[1][1]
+        yield c[2]
+    elif kind == "Table":
+        yield c[1][1]
+        yield from table_cells(c)
+
+
+def walk_blocks(blocks: list, visit: Callable[[Node], None]) -> None:
+    """Call `visit(block)` on every block below `blocks`, in document order, without going into
+    inlines: several times faster than `walk` where only Divs, figures or tables matter."""
+    for node in blocks:
+        if isinstance(node, dict):
+            visit(node)
+            for child in block_children(node):
+                walk_blocks(child, visit)
 
 
 def map_inlines(nodes: list, change: Callable[[Node], list | None]) -> list:

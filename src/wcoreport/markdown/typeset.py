@@ -74,17 +74,29 @@ def _is_inline_list(value: list) -> bool:
 
 
 def _walk(node: Any, lang: str) -> Any:
+    """Typeset every text below `node`, in place (inline lists are replaced by their typeset
+    copies; nothing else is copied)."""
     if isinstance(node, list):
         if _is_inline_list(node):
-            return _inlines(node, lang)
-        return [_walk(item, lang) for item in node]
-    if isinstance(node, dict):
-        if node.get("t") in _SKIP:
-            return node
-        return {key: _walk(value, lang) for key, value in node.items()}
+            node[:] = _inlines(node, lang)
+        else:
+            for item in node:
+                _walk(item, lang)
+    elif isinstance(node, dict) and node.get("t") not in _SKIP:
+        for value in node.values():
+            if isinstance(value, (list, dict)):
+                _walk(value, lang)
     return node
 
 
 def apply_typography(doc: dict, lang: str) -> dict:
-    """Return the pandoc JSON document with the typography of `lang` in all its text."""
-    return {**doc, "blocks": _walk(doc["blocks"], lang), "meta": _walk(doc.get("meta", {}), lang)}
+    """Give all the text of a pandoc JSON document the typography of `lang`, in place (and
+    return it). Applied twice, it changes nothing more."""
+    _walk(doc["blocks"], lang)
+    _walk(doc.get("meta", {}), lang)
+    return doc
+
+
+def typeset_blocks(blocks: list, lang: str) -> list:
+    """`apply_typography` on a list of blocks, in place."""
+    return _walk(blocks, lang)

@@ -9,7 +9,6 @@ catalogue a table, the abbreviations a list, and each chapter a mark of where it
 
 from __future__ import annotations
 
-import copy
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 from ..markdown.analysis import API_VERSION
 from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, div, inlines, map_inlines, para, plain, table, walk
+from ..markdown.pandoc_ast import Node, copy_tree, div, inlines, map_inlines, para, plain, table, walk_blocks
 from ..metadata import Metadata
 from ..strings import text
 from ..vocabulary import REGIONS, SOURCES
@@ -159,7 +158,7 @@ def assemble(project: "Project", analysis: ProjectAnalysis, lang: str, pages: li
                      in analysis.languages[lang].pages[p.name].abbreviations.items()}
     blocks = front_matter(project.metadata, lang)
     for page in report:
-        body = links.rewrite(page.name, copy.deepcopy(page.blocks))  # the site reads them too
+        body = links.rewrite(page.name, copy_tree(page.blocks))  # the site reads them too
         _fill_directives(project, lang, body, report, abbreviations)
         lines = analysis.languages[lang].pages[page.name].block_lines
         body = _mark_sources(project, body, lines)
@@ -182,7 +181,7 @@ def _unwrap(blocks: list[Node]) -> list[Node]:
 
 def _fill_directives(project: "Project", lang: str, blocks: list[Node], pages: list[Page],
                      abbreviations: dict[str, str]) -> None:
-    def visit(node: Node, _depth: int) -> None:
+    def visit(node: Node) -> None:
         if node["t"] != "Div":
             return
         classes = node["c"][0][1]
@@ -191,7 +190,7 @@ def _fill_directives(project: "Project", lang: str, blocks: list[Node], pages: l
         elif "wco-abbreviations" in classes:
             node["c"][1] = [abbreviations_list(pages, abbreviations)]
 
-    walk(blocks, visit)
+    walk_blocks(blocks, visit)
 
 
 def _mark_sources(project: "Project", blocks: list[Node], lines: list[tuple[Path, int]]) -> list[Node]:

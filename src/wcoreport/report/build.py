@@ -8,7 +8,6 @@ it. Languages are built in parallel.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import re
@@ -25,7 +24,7 @@ from ..markdown.document import Page, document
 from ..markdown.gate import ProjectAnalysis
 from ..data import render_chart
 from ..markdown.analysis import CHART_SCHEME
-from ..markdown.pandoc_ast import children, map_inlines, walk
+from ..markdown.pandoc_ast import children, copy_tree, map_inlines, walk
 from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
@@ -64,24 +63,10 @@ def _typography(lang: str, doc: dict) -> dict:
     return apply_typography(doc, lang)
 
 
-def _no_foreign_raw(doc: dict) -> None:
-    """Nothing raw reaches a writer unless the project made it: the analysis refused every
-    raw node of the sources; this makes sure no later step (citeproc) brought one in."""
-    def visit(node: dict, _depth: int) -> None:
-        if node["t"] in ("RawBlock", "RawInline"):
-            fmt, content = node["c"]
-            if not (fmt == "typst" and content.startswith(f"// {SOURCE_LINE} ")):
-                raise ToolError(f"raw {fmt} reached the report ({content[:60]!r}): refused")
-
-    walk(doc["blocks"], visit)
-
-
 def _charts(project: Project, lang: str, doc: dict, fmt: str, workdir: Path | None = None) -> dict:
     """The document for one writer, its charts drawn: the DOCX gets each as a PNG at print
     resolution (Word shows no SVG without a fallback), the PDF as SVG, whose text stays text.
     The charts' data tables are the site's (a disclosure); the report shows the chart."""
-    doc = copy.deepcopy(doc)
-
     def image(node: dict):
         if node.get("t") != "Image" or not node["c"][2][0].startswith(CHART_SCHEME):
             return None
@@ -103,16 +88,43 @@ def _charts(project: Project, lang: str, doc: dict, fmt: str, workdir: Path | No
             child[:] = [b for b in child if not (isinstance(b, dict) and b.get("t") == "Div"
                                                  and "wco-chart-data" in b["c"][0][1])]
 
-    doc["blocks"] = [b for b in doc["blocks"] if not (b.get("t") == "Div" and "wco-chart-data" in b["c"][0][1])]
-    walk(doc["blocks"], drop_data)
-    doc["blocks"] = map_inlines(doc["blocks"], image)
-    return doc
+    # Only the top-level blocks that hold a chart are copied and changed: `doc` stays as it was.
+    blocks = []
+    for block in doc["blocks"]:
+        if block.get("t") == "Div" and "wco-chart-data" in block["c"][0][1]:
+            continue
+        if _holds_chart([block]):
+            block = copy_tree(block)
+            walk([block], drop_data)
+            block = map_inlines([block], image)
+            blocks.extend(block)
+        else:
+            blocks.append(block)
+    return {**doc, "blocks": blocks}
+
+
+def _holds_chart(nodes: list) -> bool:
+    """Whether a chart (or its data table) is somewhere below `nodes`."""
+    for node in nodes:
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("t")
+        if kind == "Image" and node["c"][2][0].startswith(CHART_SCHEME):
+            return True
+        if kind == "Div" and "wco-chart-data" in node["c"][0][1]:
+            return True
+        if kind not in _LEAVES and any(_holds_chart(child) for child in children(node)):
+            return True
+    return False
+
+
+_LEAVES = {"Str", "Space", "SoftBreak", "LineBreak", "Code", "CodeBlock", "RawBlock", "RawInline", "Math",
+           "HorizontalRule", "Null"}
 
 
 def report_document(project: Project, analysis: ProjectAnalysis, lang: str, pages: list[Page]) -> dict:
     """The report of a language as pandoc's tree: assembled, numbered, typeset."""
-    doc = assemble(project, analysis, lang, pages)
-    _no_foreign_raw(doc)
+    doc = assemble(project, analysis, lang, pages)  # (nothing raw but ours: document._no_raw)
     number_document(doc)
     return _typography(lang, doc)
 
@@ -252,19 +264,23 @@ def write_language(project: Project, lang: str, doc: dict, out_dir: Path, format
 
 def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
                   documents: dict[str, list[Page]] | None = None, languages: tuple[str, ...] | None = None,
-                  formats: tuple[str, ...] = FORMATS, progress: Progress = lambda _: None) -> list[Output]:
+                  formats: tuple[str, ...] = FORMATS, progress: Progress = lambda _: None,
+                  assembled: Callable[[], None] = lambda: None) -> list[Output]:
     """Build the DOCX and PDF of each language from the checked analysis (the caller has made
-    sure it has no errors); `documents`: the shared documents, if already made."""
+    sure it has no errors); `documents`: the shared documents, if already made.
+
+    Each language's files are written (pandoc and Typst, outside Python's lock) as soon as its
+    report is assembled; `assembled` is called once all are, while they are written: the
+    shared pages, copied into the reports, are then free for the site to change."""
     languages = languages or project.languages
     out_dir.mkdir(parents=True, exist_ok=True)
-
-    def build(lang: str) -> list[Output]:
-        pages = documents[lang] if documents and lang in documents else document(project, analysis, lang)
-        progress(f"[{lang}] assembling the report")
-        doc = report_document(project, analysis, lang, pages)
-        stamp = provenance(project, analysis, lang) if "docx" in formats else None
-        return write_language(project, lang, doc, out_dir, formats, progress, stamp)
-
     with ThreadPoolExecutor(max_workers=min(2, len(languages))) as pool:
-        jobs = [pool.submit(build, lang) for lang in languages]
+        jobs = []
+        for lang in languages:
+            pages = documents[lang] if documents and lang in documents else document(project, analysis, lang)
+            progress(f"[{lang}] assembling the report")
+            doc = report_document(project, analysis, lang, pages)
+            stamp = provenance(project, analysis, lang) if "docx" in formats else None
+            jobs.append(pool.submit(write_language, project, lang, doc, out_dir, formats, progress, stamp))
+        assembled()
         return [output for job in jobs for output in job.result()]

@@ -24,7 +24,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..markdown.document import document
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, check_project
-from ..markdown.pandoc_ast import Node, map_inlines
+from ..markdown.pandoc_ast import Node, copy_tree, map_inlines
 from ..markdown.redline import DELETION, INSERTION, Counts, Mark, redline
 from ..pandoc import ToolError
 from ..project import load_project
@@ -131,7 +131,8 @@ def _compute(project: "Project", analysis: ProjectAnalysis, directory_urls: bool
                 if not counts.any:
                     continue
                 prefix = f"since-{re.sub(r'[^A-Za-z0-9_-]', '-', tag)}-"
-                marked = dataclasses.replace(page, blocks=_marked(_for_panel(blocks)))
+                # (a copy: rendering changes the tree, which shares nodes with the current page)
+                marked = dataclasses.replace(page, blocks=copy_tree(_marked(_for_panel(blocks))))
                 try:
                     rendered = render_pages(project, analysis, lang, [marked], directory_urls, prefix)[page.name]
                 except (ToolError, KeyError) as exc:  # e.g. a chart deleted since: its data is gone

@@ -9,12 +9,10 @@ the catalogue as a table a script can filter.
 
 from __future__ import annotations
 
-import copy
 import html
 import json
 import posixpath
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,9 +23,8 @@ from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
 from ..strings import text as label
 from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, attribute, div, map_inlines, walk
-from ..pandoc import run_pandoc
-from ..markdown.typeset import apply_typography
+from ..markdown.pandoc_ast import Node, attribute, div, map_inlines, walk_blocks
+from ..pandoc import run_pandoc_batch
 from ..typography import apply_to_html
 from .catalogue import catalogue_html
 
@@ -102,7 +99,7 @@ class _SitePage:
             return None
 
         blocks = map_inlines(blocks, inline)
-        walk(blocks, self.div)
+        walk_blocks(blocks, self.div)
         return _lettered(blocks)
 
     def chart(self, name: str) -> Node:
@@ -113,7 +110,7 @@ class _SitePage:
         svg = drawn.svg_path.read_text("utf-8")
         return {"t": "RawInline", "c": ["html", svg[svg.index("<svg"):]]}
 
-    def div(self, node: Node, _depth: int) -> None:
+    def div(self, node: Node) -> None:
         if node["t"] != "Div":
             return
         classes = node["c"][0][1]
@@ -158,38 +155,52 @@ def _toc(analysis: PageAnalysis | None) -> list[dict]:
     return tokens
 
 
-def _html(blocks: list[Node], lang: str, id_prefix: str = "", cache: Cache | None = None) -> str:
-    doc = {"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}
-    doc = apply_typography(doc, lang)
-    args = ["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting=none",
-            "--section-divs=false", "--email-obfuscation=none"]
-    if id_prefix:
-        args.append(f"--id-prefix={id_prefix}")
-    source = json.dumps(doc, separators=(",", ":"))
-    if cache is None:
-        return run_pandoc(args, source).decode("utf-8")
-    return cache.memo("html", [*args, source], lambda: run_pandoc(args, source)).decode("utf-8")
+# pandoc's HTML writer as the site wants it: the same options as a batch request (pandoc
+# server's names) and as pandoc's command line (the cache key).
+_HTML_OPTIONS = {"from": "json", "to": "html5", "wrap": "none", "syntax-highlighting": "none",
+                 "section-divs": False, "email-obfuscation": "none"}
+_HTML_ARGS = ["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting=none",
+              "--section-divs=false", "--email-obfuscation=none"]
+
+
+def _html(pages: list[list[Node]], id_prefix: str = "", cache: Cache | None = None) -> list[str]:
+    """Each page's blocks (typeset: document.py) as HTML, written by one pandoc process."""
+    sources = [json.dumps({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}, separators=(",", ":"))
+               for blocks in pages]
+    options = {**_HTML_OPTIONS, **({"identifier-prefix": id_prefix} if id_prefix else {})}
+    args = _HTML_ARGS + ([f"--id-prefix={id_prefix}"] if id_prefix else [])
+
+    def write(missing: list[int]) -> list[bytes | Exception]:
+        answers = run_pandoc_batch([{**options, "text": sources[i]} for i in missing])
+        return [a if isinstance(a, Exception) else a.encode("utf-8") for a in answers]
+
+    made = (cache or Cache(None)).memo_many("html", [[*args, source] for source in sources], write)
+    for result in made:
+        if isinstance(result, Exception):
+            raise result  # the tree is ours and checked: pandoc's complaint is a bug of ours
+    return [result.decode("utf-8") for result in made]
 
 
 def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page],
                  directory_urls: bool = True, id_prefix: str = "") -> dict[str, RenderedPage]:
     """Every page of a language (chapters and case studies) as HTML, by page name. `id_prefix`:
-    before every id of the HTML (a second rendering of a page inside it, site/changes.py)."""
+    before every id of the HTML (a second rendering of a page inside it, site/changes.py).
+    The pages are the site's: their trees are changed in place (links, charts, catalogue), so
+    the report is assembled from them first (report/build.py, report_documents)."""
     found = analysis.languages[lang]
-    cache = results(project)
-
-    def one(page: Page) -> tuple[str, RenderedPage]:
+    bodies, tocs, titles = [], [], []
+    for page in pages:
         if page.name.startswith(CASESTUDY_PAGES + "/"):
             page_analysis = found.casestudies.get(page.name[len(CASESTUDY_PAGES) + 1:-3])
         else:
             page_analysis = found.pages.get(page.name)
         site_page = _SitePage(project, lang, page.name, page_analysis, directory_urls)
-        body = _html(site_page.blocks(copy.deepcopy(page.blocks)), lang, id_prefix, cache)  # the report reads them too
-        title = page_analysis.title if page_analysis else page.name
-        return page.name, RenderedPage(body, _toc(page_analysis), title)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        return dict(pool.map(one, pages))
+        bodies.append(site_page.blocks(page.blocks))
+        tocs.append(_toc(page_analysis))
+        titles.append(page_analysis.title if page_analysis else page.name)
+    html_pages = _html(bodies, id_prefix, results(project))
+    return {page.name: RenderedPage(body, toc, title)
+            for page, body, toc, title in zip(pages, html_pages, tocs, titles)}
 
 
 def save_pages(path: Path, pages: dict[str, dict[str, RenderedPage]]) -> None:
