@@ -54,11 +54,16 @@ def wait_for(url: str, word: str, limit: float) -> float | None:
     return None
 
 
-def measure(corpus: Path, edits: int, page: str, limit: float = 300.0) -> dict:
+# What `./run serve` adds to `mkdocs serve` (see the run script and README.md).
+SERVE_OPTIONS = ["--dirty", "--no-strict"]
+
+
+def measure(corpus: Path, edits: int, page: str, limit: float = 300.0, options: list[str] | None = None) -> dict:
     port = free_port()
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    options = SERVE_OPTIONS if options is None else options
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
                             cwd=corpus, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}/{page[:-3]}/"
     try:
@@ -95,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path, help="a repository to serve (copied; default: generate one)")
     p.add_argument("--edits", type=int, default=5)
     p.add_argument("--page", default="chapter-01.md", help="the English page to edit")
+    p.add_argument("--plain", action="store_true", help="plain `mkdocs serve` (a full rebuild on each save), "
+                   "not `./run serve`'s " + " ".join(SERVE_OPTIONS))
     args = p.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="wcoreport-serve-"))
     try:
@@ -103,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(args.corpus, corpus, ignore=shutil.ignore_patterns(".git", "build", "site", ".venv"))
         else:
             generate_corpus.generate(corpus, **generate_corpus.DEFAULTS, seed=1)
-        result = measure(corpus, args.edits, args.page)
+        result = measure(corpus, args.edits, args.page, options=[] if args.plain else None)
         print(f"first build of mkdocs serve: {result['first_build']:.1f} s")
         print("save -> served: " + ", ".join(f"{x:.2f}" for x in result["latencies"])
               + f" s (median {statistics.median(result['latencies']):.2f} s)")

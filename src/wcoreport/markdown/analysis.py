@@ -18,20 +18,21 @@ from __future__ import annotations
 import functools
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..cache import Cache, results
+from ..cache import Cache, digest, file_digest, results
 from ..diagnostics import Problems
 from ..pandoc import ToolError, ToolMissing, run_pandoc_batch
 from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from ..data import DataTable, format_value
 from ..data.charts import alt_text, chart_caption
-from .pandoc_ast import Node, attribute, children, inlines, map_inlines, plain, stringify, table
+from .pandoc_ast import Node, attribute, children, inlines, map_inlines, plain, stringify, table, walk
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -98,6 +99,21 @@ class PageAnalysis:
     directives: set[str] = field(default_factory=set)  # casestudies, bibliography, abbreviations
     abbreviations: dict[str, tuple[str, Path, int]] = field(default_factory=dict)
     includes: list[Path] = field(default_factory=list)
+    digest: str = ""  # of all it was made from (its expanded text, the project around it)
+
+    @functools.cached_property
+    def citation_key(self) -> str:
+        """The page's citations as citeproc would be given them (keys, prefixes, suffixes,
+        modes, in order): pages with equal keys get the same citations formatted."""
+        found: list = []
+
+        def visit(node: Node, _depth: int) -> None:
+            if node["t"] == "Cite":
+                found.append([[c["citationId"], c["citationPrefix"], c["citationSuffix"], c["citationMode"]]
+                              for c in node["c"][0]])
+
+        walk(self.blocks, visit)
+        return digest([json.dumps(found, separators=(",", ":"))])
 
     @property
     def title(self) -> str:
@@ -612,18 +628,71 @@ def analyse_language(project: "Project", lang: str, problems: Problems) -> Langu
     jobs += [("casestudy", cid, Problems(project.root)) for cid in project.casestudies]
     expanded = [_expand_chapter(project, lang, name, found) if kind == "page"
                 else _expand_casestudy(project, lang, name, found) for kind, name, found in jobs]
-    texts = [e[1].text for e in expanded if e is not None]
-    parsed = iter(parse_pages(texts, results(project)))
+    context = context_digest(project)
+    # (the origin map too: the lines of a page move when its front matter grows)
+    keys = [digest([lang, kind, name, e[1].text, context, str(hash(tuple(e[1].origin)))]) if e is not None
+            else None for (kind, name, _), e in zip(jobs, expanded)]
+    # Pages analysed before in this process, from the same inputs (a reload of `mkdocs serve`),
+    # are taken as they were; the others are read by pandoc all at once.
+    memo = {key: _MEMO[key] for key in keys if key is not None and key in _MEMO}
+    todo = [i for i, key in enumerate(keys) if key is not None and key not in memo]
+    parsed = dict(zip(todo, parse_pages([expanded[i][1].text for i in todo], results(project))))
     pages: dict[str, PageAnalysis] = {}
     studies: dict[str, PageAnalysis] = {}
-    for (kind, name, found), page in zip(jobs, expanded):
+    for i, ((kind, name, found), page) in enumerate(zip(jobs, expanded)):
         if page is not None:
-            path, text_ = page
-            page_name = name if kind == "page" else f"casestudies/{name}.md"
-            result = _analyse(project, lang, page_name, path, text_, next(parsed), found)
+            if keys[i] in memo:
+                result, reported = memo[keys[i]]
+                found.extend(reported)
+            else:
+                path, text_ = page
+                page_name = name if kind == "page" else f"casestudies/{name}.md"
+                reported = Problems(project.root)
+                result = _analyse(project, lang, page_name, path, text_, parsed[i], reported)
+                result.digest = keys[i]
+                memo[keys[i]] = (result, reported)
+                found.extend(reported)
             (pages if kind == "page" else studies)[name] = result
         problems.extend(found)
+    _remember(lang, memo)
     return LanguageAnalysis(lang, pages, studies)
+
+
+# The pages last analysed in this process, per language, by what they were made from: a
+# long-running process (`mkdocs serve`) reads again only the pages that changed. Entries are
+# values nobody changes (the document copies their trees: document.py).
+_MEMO: dict[str, tuple["PageAnalysis", Problems]] = {}
+_MEMO_LANG: dict[str, set[str]] = {}
+_MEMO_LOCK = threading.Lock()
+
+
+def _remember(lang: str, memo: dict) -> None:
+    with _MEMO_LOCK:
+        for key in _MEMO_LANG.get(lang, set()) - set(memo):
+            _MEMO.pop(key, None)
+        _MEMO.update(memo)
+        _MEMO_LANG[lang] = set(memo)
+
+
+def context_digest(project: "Project") -> str:
+    """What a page's analysis reads besides its own expanded text: the bibliography's keys,
+    the case studies, data tables and charts, technologies, report metadata, and the other
+    files of the docs folder (images, pages that links point to)."""
+    parts: list[str] = [" ".join(sorted(project.bibliography.lines)) if project.bibliography else ""]
+    for name in ("report.yml", "technologies.yml", "mkdocs.yml"):
+        parts.append(file_digest(project.root / name))
+    for sub in ("casestudies", "data", "docs"):
+        folder = project.root / sub
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            if path.suffix != ".md":  # (the text of a page, or of a case study, is in the expanded text)
+                parts.append(f"{path.relative_to(project.root)} {st.st_mtime_ns} {st.st_size}")
+            else:
+                parts.append(str(path.relative_to(project.root)))
+    return digest(parts)
 
 
 # The analysis of the whole project (gate.check_project returns it): values, read by the site,

@@ -153,6 +153,12 @@ def _shape(node: Node) -> tuple[int, ...]:
     return ()
 
 
+# Pages cut into blocks in this process, by their analysis and file text: a reload of `mkdocs
+# serve` cuts again only the pages that changed (the analyses are kept too: analysis.py).
+_MEMO: dict[tuple[str, str], "PageBlocks"] = {}
+_MEMO_SIZE = 4096
+
+
 def page_blocks(page: PageAnalysis, lines: list[str] | None = None) -> PageBlocks:
     """The page's top-level blocks; `lines`: the page file's lines (read here if not given)."""
     if lines is None:
@@ -160,6 +166,18 @@ def page_blocks(page: PageAnalysis, lines: list[str] | None = None) -> PageBlock
             lines = page.path.read_text("utf-8").replace("\r\n", "\n").split("\n")
         except OSError:
             lines = []
+    key = (page.digest, "\n".join(lines))
+    if page.digest and key in _MEMO:
+        return _MEMO[key]
+    found = _page_blocks(page, lines)
+    if page.digest:
+        if len(_MEMO) >= _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO[key] = found
+    return found
+
+
+def _page_blocks(page: PageAnalysis, lines: list[str]) -> PageBlocks:
     starts = page.block_lines
     blocks: list[Block] = []
     section, section_id, in_section = "", "", 0

@@ -22,7 +22,7 @@ from ..bibliography import write_csl_json
 from ..cache import file_digest, results
 from ..citation_style import style_args
 from ..pandoc import ToolError, run_pandoc
-from .analysis import API_VERSION
+from .analysis import API_VERSION, PageAnalysis
 from .citeproc_input import CitationsOnly, in_text_style
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
 from .typeset import typeset_blocks
@@ -105,24 +105,49 @@ def _bibliography_div(pages: list[Page]) -> None:
             walk_blocks(page.blocks, visit)
 
 
-def language_pages(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[Page]:
-    """The pages of a language, the report's first (copies: the analysis stays as it was)."""
+def page_order(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[tuple[str, bool]]:
+    """The pages of a language in the document's order, the report's first: (name, in report)."""
     found = analysis.languages[lang]
-    report, site_only = [], []
-    for chapter in project.chapters:
-        page = found.pages.get(chapter.name)
-        if page is not None:
-            (report if chapter.in_report else site_only).append(
-                Page(chapter.name, copy_tree(page.blocks), chapter.in_report))
-    for cid, page in found.casestudies.items():
-        site_only.append(Page(f"{CASESTUDY_PAGES}/{cid}.md", copy_tree(page.blocks), False))
-    pages = report + site_only
-    analysed = {**found.pages, **{f"{CASESTUDY_PAGES}/{cid}.md": p for cid, p in found.casestudies.items()}}
-    for page in pages:
-        if analysed[page.name].xrefs or analysed[page.name].numbered:  # (most pages have neither)
-            page.blocks = _number(page.blocks, analysis.numbers[lang], lang, page.name)
+    report = [(c.name, True) for c in project.chapters if c.in_report and c.name in found.pages]
+    site_only = [(c.name, False) for c in project.chapters if not c.in_report and c.name in found.pages]
+    return report + site_only + [(f"{CASESTUDY_PAGES}/{cid}.md", False) for cid in found.casestudies]
+
+
+def analysed_pages(analysis: ProjectAnalysis, lang: str) -> dict[str, "PageAnalysis"]:
+    """Every page's analysis by its name in the document (case studies: casestudies/ID.md)."""
+    found = analysis.languages[lang]
+    return {**found.pages, **{f"{CASESTUDY_PAGES}/{cid}.md": p for cid, p in found.casestudies.items()}}
+
+
+def _page(analysis: ProjectAnalysis, lang: str, name: str, in_report: bool) -> Page:
+    """A page's tree from its analysis (a copy: the analysis stays as it was), numbered."""
+    analysed = analysed_pages(analysis, lang)[name]
+    blocks = copy_tree(analysed.blocks)
+    if analysed.xrefs or analysed.numbered:  # (most pages have neither)
+        blocks = _number(blocks, analysis.numbers[lang], lang, name)
+    return Page(name, blocks, in_report)
+
+
+def language_pages(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[Page]:
+    """The pages of a language, the report's first, numbered, before citeproc."""
+    pages = [_page(analysis, lang, name, in_report) for name, in_report in page_order(project, analysis, lang)]
+    analysed = analysed_pages(analysis, lang)
     _bibliography_div([page for page in pages if "bibliography" in analysed[page.name].directives])
     return pages
+
+
+def page_alone(analysis: ProjectAnalysis, lang: str, name: str, in_report: bool, cites: list[Node]) -> Page:
+    """One page as `document` makes it, given its citations as citeproc formatted them (in
+    document order) in a run over the same citations (site/preview.py)."""
+    page = _page(analysis, lang, name, in_report)
+    found: list[Node] = []
+    walk(page.blocks, lambda node, _depth: found.append(node) if node["t"] == "Cite" else None)
+    if len(found) != len(cites):
+        raise ValueError(f"{name}: {len(found)} citations, {len(cites)} formatted")
+    for node, formatted in zip(found, cites):
+        node["c"] = formatted["c"]
+    typeset_blocks(page.blocks, lang)
+    return page
 
 
 def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[Page]:

@@ -8,9 +8,21 @@ default language, `fr/x/` for the others.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import re
+import shutil
+import tempfile
+from pathlib import Path
 
 from mkdocs.structure.files import File, Files
+
+
+@functools.cache
+def _scratch() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="wcoreport-pages-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
 
 
 def current_language(config, languages: tuple[str, ...]) -> str:
@@ -19,7 +31,19 @@ def current_language(config, languages: tuple[str, ...]) -> str:
 
 
 def add_generated_page(files: Files, config, lang: str, default: str, rel: str, content: str) -> None:
-    page = File.generated(config, f"{lang}/{rel}", content=content)
+    """Add a page we make (`content`: its Markdown) to the language being built. It is backed by
+    a file of this process's scratch folder, written only when its content changes: a dirty
+    reload of `mkdocs serve` (`./run serve`) builds it again only then."""
+    source = _scratch() / lang / rel
+    data = content.encode("utf-8")
+    try:
+        unchanged = source.read_bytes() == data
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        source.parent.mkdir(parents=True, exist_ok=True)
+        source.write_bytes(data)
+    page = File.generated(config, f"{lang}/{rel}", abs_src_path=str(source))
     stem = rel[:-3]
     if config.use_directory_urls:
         dest = f"{stem}/index.html"

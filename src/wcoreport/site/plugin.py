@@ -16,8 +16,8 @@ from mkdocs.structure.files import File, Files
 
 from mkdocs.structure.toc import get_toc
 
+from ..cache import digest
 from ..diagnostics import ContentError, Severity
-from ..markdown.document import document
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, check_project
 from ..outputs import DOWNLOADS_ENV
 from ..pandoc import ToolError
@@ -29,7 +29,8 @@ from ..vocabulary import REGIONS, SOURCES
 from . import changes, sidebyside, status
 from .config import ReportPluginConfig
 from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
-from .render import PAGES_ENV, RenderedPage, load_pages, page_url, relative_url, render_pages
+from .preview import SitePages
+from .render import PAGES_ENV, RenderedPage, load_pages, page_url, relative_url
 from .search_split import point_search_at_language, split_search_index
 
 log = get_plugin_logger(__name__)
@@ -43,7 +44,7 @@ STATUS_PAGE = "status.md"
 def _fingerprint(root: Path) -> tuple:
     """Cheap identity of the sources, so each language build and unchanged reload reuse one load."""
     items = []
-    for sub in ("docs", "casestudies"):
+    for sub in ("docs", "casestudies", "data"):
         for path in sorted((root / sub).rglob("*")) if (root / sub).is_dir() else []:
             st = path.stat()
             items.append((str(path), st.st_mtime_ns, st.st_size))
@@ -53,6 +54,10 @@ def _fingerprint(root: Path) -> tuple:
             st = path.stat()
             items.append((name, st.st_mtime_ns, st.st_size))
     return tuple(items)
+
+
+_SITE_PAGES = SitePages()
+_SHOWN: dict[tuple[str, str], str] = {}  # (lang, page) -> what the last build of this process showed
 
 
 class ReportPlugin(BasePlugin[ReportPluginConfig]):
@@ -66,6 +71,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self.translations: dict[str, dict[str, Translation]] = {}
         self.info: status.SourceInfo | None = None
         self.downloads: set[str] = set()  # report files the build command puts in downloads/
+        # The pages made, kept across reloads of `mkdocs serve`, which makes a new plugin each time.
+        self.site_pages = _SITE_PAGES
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -103,11 +110,14 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         given = _given_pages() if self._key is None else {}
         missing = [lang for lang in project.languages if lang not in given]
         try:
+            # A reload of `mkdocs serve` makes again only the pages an edit reaches (preview.py).
             with ThreadPoolExecutor(max_workers=max(1, len(missing))) as pool:
-                made = dict(zip(missing, pool.map(lambda lang: render_pages(
-                    project, analysis, lang, document(project, analysis, lang), directory_urls), missing)))
+                made = dict(zip(missing, pool.map(
+                    lambda lang: self.site_pages.pages(project, analysis, lang, directory_urls), missing)))
         except ToolError as exc:
             raise PluginError(str(exc)) from None
+        if self.site_pages.remade:
+            log.info("pages made again: " + ", ".join(f"{lang} {n}" for lang, n in self.site_pages.remade.items()))
         self.rendered = {lang: given[lang] if lang in given else made[lang] for lang in project.languages}
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), see i18n_files.py
@@ -119,8 +129,18 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                 text = resources.files("wcoreport.site").joinpath(asset).read_text("utf-8")
                 files.append(File.generated(config, asset, content=text))
         lang = current_language(config, project.languages)
-        for cid in project.casestudies:  # their HTML comes in on_page_content
-            add_generated_page(files, config, lang, project.languages[0], f"{CASESTUDY_PAGES}/{cid}.md", "")
+        for cid in project.casestudies:  # their HTML comes in on_page_content; here what it shows
+            rel = f"{CASESTUDY_PAGES}/{cid}.md"
+            add_generated_page(files, config, lang, project.languages[0], rel, f"<!-- {self._shows(lang, rel)} -->")
+        for file in files.documentation_pages():
+            # A page whose HTML changed since the last build of this process is built again by a
+            # dirty reload (`./run serve`), even though its own file did not change.
+            page_lang, _, rel = file.src_uri.partition("/")
+            if page_lang == lang and file.abs_src_path and rel in self.rendered.get(lang, {}):
+                shows = self._shows(lang, rel)
+                if _SHOWN.get((lang, rel)) not in (None, shows):
+                    file.content_string = file.content_string
+                _SHOWN[(lang, rel)] = shows
         add_generated_page(files, config, lang, project.languages[0], STATUS_PAGE, self._status_page(lang, config))
         self._add_side_by_side(files, config, lang)
         return files
@@ -133,6 +153,19 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                 page = sidebyside.chapter_page(self.project, self.analysis, self.translations, parity, lang,
                                                chapter.texts[lang].title)
                 add_generated_page(files, config, lang, self.project.languages[0], sidebyside.page_name(name), page)
+
+    def _shows(self, lang: str, rel: str) -> str:
+        """What a page shows but the theme's frame: its HTML and what the banners say."""
+        rendered = self.rendered[lang][rel]
+        chapter = next((c for c in self.project.chapters if c.name == rel), None)
+        state = self.translations.get(rel, {}).get(lang) if chapter is not None else None
+        status_ = chapter.texts[lang].meta.status if chapter is not None and lang in chapter.texts else None
+        info = self.info
+        others = [self.rendered[other][rel].html for other in self.project.languages  # (the drift banner)
+                  if other != lang and rel in self.rendered.get(other, {})] if chapter is not None else []
+        return digest([rendered.html, rendered.title, repr(rendered.toc), repr(state), repr(status_), *others,
+                       repr((info.build_date, info.version, info.modified) if info else None),
+                       repr(sorted(self.downloads))])
 
     def _status_page(self, lang: str, config) -> str:
         rows = []
@@ -263,7 +296,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         """Live preview: also rebuild when a case study, the bibliography or the metadata changes."""
         if self.project is not None:
             root = self.project.root
-            for path in (root / "casestudies", root / "references.bib", root / "report.yml",
+            for path in (root / "casestudies", root / "data", root / "references.bib", root / "report.yml",
                          root / "technologies.yml"):
                 if path.exists():
                     server.watch(str(path))

@@ -1,0 +1,84 @@
+"""The site's pages across the reloads of `mkdocs serve`: only what an edit reaches is made again.
+
+A language's pages are made from one document (markdown/document.py): numbered through the
+report and with citations formatted by one citeproc run. A reload whose edit changes neither
+(no figure or table renumbered, the same citations in the same order: the language's `key`)
+keeps every other page's HTML, and makes each changed page alone: its tree from its analysis,
+numbered, its citations as citeproc formatted them last time (citeproc's result for a page
+depends only on the sequence of all citations, which is unchanged), typeset, written by
+pandoc. Anything else — a citation added, a figure moved, a note style, the page holding the
+bibliography — makes the whole language again, as a build does. `tests/test_preview.py`
+checks that a page made alone is the page a whole build makes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from pathlib import Path
+
+from ..cache import digest, file_digest
+from ..citation_style import style_args
+from ..markdown.analysis import context_digest
+from ..markdown.citeproc_input import in_text_style
+from ..markdown.document import analysed_pages, document, page_alone, page_order
+from ..markdown.gate import ProjectAnalysis
+from ..markdown.pandoc_ast import Node, copy_tree, walk
+from .render import RenderedPage, render_pages
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+
+@dataclass
+class _Made:
+    source: str  # the page's analysis digest (what its own sources were)
+    rendered: RenderedPage
+    cites: list[Node]  # its citations, as citeproc formatted them, in document order
+
+
+def _cites(blocks: list[Node]) -> list[Node]:
+    found: list[Node] = []
+    walk(blocks, lambda node, _depth: found.append(node) if node["t"] == "Cite" else None)
+    return found
+
+
+class SitePages:
+    """The last pages made, per language, and what they were made from."""
+
+    def __init__(self) -> None:
+        self._last: dict[str, tuple[str, dict[str, _Made]]] = {}
+        self.remade: dict[str, int] = {}  # lang -> pages made by the last call (for the log)
+
+    def pages(self, project: "Project", analysis: ProjectAnalysis, lang: str,
+              directory_urls: bool) -> dict[str, RenderedPage]:
+        order = page_order(project, analysis, lang)
+        analysed = analysed_pages(analysis, lang)
+        csl = Path(style_args(project.metadata.csl, project.root)[0].split("=", 1)[1])
+        # What every page's citations and numbers depend on.
+        bibliography = file_digest(project.bibliography.path) if project.bibliography else "-"
+        key = digest([str(directory_urls), context_digest(project), project.locale(lang), file_digest(csl), bibliography,
+                      repr(sorted(analysis.numbers[lang].items())),
+                      *(f"{name} {in_report} {analysed[name].citation_key}" for name, in_report in order)])
+        last_key, last = self._last.get(lang, ("", {}))
+        # (the catalogue of case studies is made from all of them: its page is always made again)
+        changed = [(name, in_report) for name, in_report in order
+                   if name not in last or last[name].source != analysed[name].digest
+                   or "casestudies" in analysed[name].directives]
+        if key == last_key and in_text_style(csl) and \
+                all("bibliography" not in analysed[name].directives for name, _ in changed):
+            pages = [page_alone(analysis, lang, name, in_report, copy_tree(last[name].cites))
+                     for name, in_report in changed]
+            made = dict(last)
+        else:
+            pages = document(project, analysis, lang)
+            made = {}
+        cites = {page.name: copy_tree(_cites(page.blocks)) for page in pages}  # before rendering changes them
+        rendered = render_pages(project, analysis, lang, pages, directory_urls) if pages else {}
+        for page in pages:
+            made[page.name] = _Made(analysed[page.name].digest, rendered[page.name], cites[page.name])
+        made = {name: made[name] for name, _ in order}
+        self._last[lang] = (key, made)
+        self.remade[lang] = len(pages)
+        return {name: m.rendered for name, m in made.items()}

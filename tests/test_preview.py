@@ -1,0 +1,125 @@
+"""The live preview (`./run serve`): a reload makes again only the pages an edit reaches, and
+what it makes is exactly what a whole build makes.
+
+The reload steps are those of the MkDocs plugin on each save: load the project, check it (the
+page analyses of unchanged pages are kept in the process: analysis.py), then the site's pages
+(site/preview.py). Each case compares every page's HTML with the pages made from scratch.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import REPO_ROOT
+from wcoreport.markdown.document import document
+from wcoreport.markdown.gate import check_project
+from wcoreport.project import load_project
+from wcoreport.site.preview import SitePages
+from wcoreport.site.render import render_pages
+
+INTRO = "docs/en/introduction.md"
+
+
+def _reload(root, pages: SitePages):
+    project = load_project(root)
+    analysis = check_project(project, parity=None)
+    assert not project.problems.errors, project.problems.errors
+    made = {lang: pages.pages(project, analysis, lang, True) for lang in project.languages}
+    return project, analysis, made
+
+
+def _from_scratch(project, analysis, lang):
+    return {name: page.html for name, page in render_pages(project, analysis, lang,
+                                                           document(project, analysis, lang)).items()}
+
+
+@pytest.fixture()
+def repo(copy_repo, tmp_path, monkeypatch):
+    monkeypatch.setenv("WCOREPORT_CACHE", str(tmp_path / "cache"))
+    return copy_repo(tmp_path / "src")
+
+
+def _edit(root, old: str, new: str, path: str = INTRO) -> None:
+    page = root / path
+    text = page.read_text("utf-8")
+    assert old in text
+    page.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_text_edit_makes_one_page_again_as_a_build_would(repo):
+    pages = SitePages()
+    _reload(repo, pages)
+    _edit(repo, "The initiative aims to assess", "The initiative, in its “second phase”, aims to assess")
+    project, analysis, made = _reload(repo, pages)
+    assert pages.remade == {"en": 2, "fr": 1}  # the page, and the catalogue's page (always)
+    assert "second phase" in made["en"]["introduction.md"].html
+    for lang in project.languages:
+        scratch = _from_scratch(project, analysis, lang)
+        assert {name: page.html for name, page in made[lang].items()} == scratch, lang
+
+
+def test_an_edit_of_the_citations_makes_the_language_again(repo):
+    pages = SitePages()
+    _, _, before = _reload(repo, pages)
+    _edit(repo, "[@wco2025pc0790, para. 2]:", "[@wco2025pc0790, para. 2; @wco2024survey]:")
+    project, analysis, made = _reload(repo, pages)
+    assert pages.remade["en"] == len(before["en"])  # the citations' numbering may move: all of it
+    assert pages.remade["fr"] == 1
+    assert {name: page.html for name, page in made["en"].items()} == _from_scratch(project, analysis, "en")
+
+
+def test_a_case_study_edit_reaches_the_chapters_that_show_it(repo):
+    pages = SitePages()
+    _reload(repo, pages)
+    study = next(p for p in sorted((repo / "casestudies").rglob("en.md")))
+    text = study.read_text("utf-8")
+    sentence = re.search(r"^[A-Z][^\n]{20,}$", text, re.M).group(0)
+    study.write_text(text.replace(sentence, sentence + " Zanzibar-edit.", 1), "utf-8")
+    project, analysis, made = _reload(repo, pages)
+    showing = [name for name, page in made["en"].items() if "Zanzibar-edit" in page.html]
+    assert len(showing) >= 2  # its own page and a chapter that shows its box
+    assert pages.remade["en"] == len(showing) + 1  # and the catalogue's page
+    assert {name: page.html for name, page in made["en"].items()} == _from_scratch(project, analysis, "en")
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def test_run_serve_shows_a_saved_edit(repo, tmp_path):
+    """`./run serve`'s options (`mkdocs serve --dirty --no-strict`): the saved word is served."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    run_script = (REPO_ROOT / "run").read_text("utf-8")
+    options = re.search(r"serve\) exec \S+ -m mkdocs serve (.*?) \"\$@\"", run_script).group(1).split()
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
+                            cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    try:
+        url = f"http://127.0.0.1:{port}/introduction/"
+        deadline = time.monotonic() + 120
+        while (page := _get(url)) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert page is not None, "mkdocs serve served nothing"
+        _edit(repo, "The initiative aims to assess", "The initiative aims at Quokkaword to assess")
+        deadline = time.monotonic() + 60
+        while "Quokkaword" not in (_get(url) or "") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "Quokkaword" in (_get(url) or ""), "the edit was not served"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
