@@ -239,6 +239,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="runs of each side; the median is reported")
     p.add_argument("--keep", action="store_true", help="keep the outputs (printed at the end)")
     p.add_argument("--no-serve", action="store_true", help="do not time `mkdocs serve`")
+    p.add_argument("--no-scale", action="store_true",
+                   help="do not time a full build of a corpus 4 times as large (generated corpus only)")
     gen = p.add_argument_group("corpus generation (without --corpus)")
     for name, value in generate_corpus.DEFAULTS.items():
         gen.add_argument(f"--{name}", type=int, default=value)
@@ -290,6 +292,14 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["WCOREPORT_CACHE"] = str(last / "cache")
             serve = serve_latency.measure(served, 3, sorted(p.name for p in (served / "docs" / "en").glob("chapter-*.md"))[0])
 
+        scaled = None
+        if not args.no_scale and not args.corpus:
+            big = work / "corpus-4x"
+            print("4x corpus: the project's full build of a corpus four times as large", flush=True)
+            generate_corpus.generate(big, args.chapters * 4, args.casestudies * 4, args.references * 4,
+                                     args.paragraphs, args.seed)
+            scaled = run_project(big, work / "out-4x" / "project", work / "out-4x" / "cache")
+
         project = median_run(project_runs)
         floor = {name: median_run(runs) for name, runs in floor_runs.items()}
         floor_wall = sum(r.wall for r in floor.values())
@@ -316,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
             best_floor = sum(min(r.wall for r in runs) for runs in floor_runs.values())
             print(f"best of {args.repeat}: project {best_project:.1f} s, floor {best_floor:.1f} s, "
                   f"ratio {best_project / best_floor:.2f}   (less sensitive to other load on the machine)")
+        if scaled:
+            print(f"4x corpus: full build {scaled.wall:.1f} s, {scaled.wall / project.wall:.2f} x the 1x build "
+                  f"(linear: 4.00); CPU {scaled.cpu:.1f} s, peak RSS {scaled.max_rss_mb:.0f} MB")
         print(f"PDF pages per language: project {pages}, floor {floor_pages}")
         print(f"CPU time: project {project.cpu:.1f} s, floor {floor_total.cpu:.1f} s "
               f"(ratio {project.cpu / floor_total.cpu:.2f}); project CPU / wall: {project.cpu / project.wall:.2f}")
@@ -342,6 +355,8 @@ def main(argv: list[str] | None = None) -> int:
                         "all_walls": [r.wall for r in project_runs], "phases": phases(project)},
             "ratio": project.wall / floor_wall,
             "serve": serve,
+            "scale_4x": {"wall": scaled.wall, "cpu": scaled.cpu, "max_rss_mb": scaled.max_rss_mb,
+                         "ratio_to_1x": scaled.wall / project.wall} if scaled else None,
             "incremental": {name: {k: v for k, v in asdict(r).items() if k != "lines"} for name, r in incremental.items()},
             "best": {"project": min(r.wall for r in project_runs),
                      "floor": sum(min(r.wall for r in runs) for runs in floor_runs.values())},
