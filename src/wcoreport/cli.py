@@ -128,6 +128,9 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
                 print(f"  {path}")
             return 0
     say(f"Checking the sources in {root}")
+    from .site.handover import fingerprint
+
+    sources = fingerprint(root)  # what the site's process checks the handover against (before loading)
     project = load_project(root)
     if args.command == "translated":
         return _mark_translated(project, args.pages)
@@ -177,7 +180,7 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         from .uptodate import forget, record
 
         forget(out)
-        outputs = _build(args, project, analysis, languages, out, say)
+        outputs = _build(args, project, analysis, languages, out, say, sources)
         if key is not None:
             roots = [out / "report"] if args.command in ("all", "report") else []
             roots += [out / "site"] if args.command in ("all", "site") else []
@@ -188,7 +191,7 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
     return 0
 
 
-def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say) -> list[Path]:
+def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, sources: tuple) -> list[Path]:
     from .markdown.document import document
 
     root = project.root
@@ -215,12 +218,12 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say) 
         site_job, staged_site = None, None
 
         def start_site() -> None:
-            """The site's pages (they change the shared pages: after the reports' assembly),
-            then MkDocs in its own process, while the reports are written."""
+            """The site's pages, then MkDocs in its own process, while the reports are made."""
             nonlocal site_job, staged_site
             if not with_site:
                 return
-            from .site.render import render_pages, save_pages
+            from .site.handover import Handover, save
+            from .site.render import render_pages
 
             staged_site = stack.enter_context(atomic_directory(out / "site"))
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
@@ -228,20 +231,18 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say) 
             with ThreadPoolExecutor(max_workers=2) as render:
                 pages = dict(zip(project.languages, render.map(
                     lambda lang: render_pages(project, analysis, lang, documents[lang]), project.languages)))
-            given = workdir / "pages.json"
-            save_pages(given, pages)
+            given = workdir / "handover.pickle"
+            save(given, Handover(sources, project, analysis, pages))
             say("Building the website (mkdocs build --strict)")
             site_job = pool.submit(build_site, root, staged_site, downloads, given)
 
+        start_site()  # first: the site is the longest part of the build
         if build_report_files:
             from .report.build import build_reports
 
             staged_reports = stack.enter_context(atomic_directory(reports, keep=True))
-            built = build_reports(project, analysis, staged_reports, documents, languages, formats, say,
-                                  assembled=start_site)
+            built = build_reports(project, analysis, staged_reports, documents, languages, formats, say)
             outputs += [reports / o.path.name for o in built]
-        else:
-            start_site()
         if site_job is not None:
             site_job.result()
             copy_downloads(staged_reports, staged_site / "downloads", downloads)
@@ -373,15 +374,16 @@ def _xliff(project, args, out: Path) -> int:
     raise ToolError("use 'xliff export --lang LANG' or 'xliff import FILE...'")
 
 
-def build_site(root: Path, target: Path, downloads: list[str], pages: Path | None = None) -> None:
+def build_site(root: Path, target: Path, downloads: list[str], handover: Path | None = None) -> None:
     """Run a strict MkDocs build into `target`; the pages link the report files `downloads`;
-    `pages`: the site's pages already rendered (site/render.py PAGES_ENV)."""
-    from .site.render import PAGES_ENV
+    `handover`: the project, its analysis and the site's pages, as this build made them
+    (site/handover.py)."""
+    from .site.handover import HANDOVER_ENV
 
     env = {**os.environ, "PYTHONWARNINGS": "ignore", DOWNLOADS_ENV: os.pathsep.join(downloads)}
-    env.pop(PAGES_ENV, None)
-    if pages is not None:
-        env[PAGES_ENV] = str(pages)
+    env.pop(HANDOVER_ENV, None)
+    if handover is not None:
+        env[HANDOVER_ENV] = str(handover)
     proc = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
          "-d", str(target)],

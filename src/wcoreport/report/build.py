@@ -264,14 +264,11 @@ def write_language(project: Project, lang: str, doc: dict, out_dir: Path, format
 
 def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
                   documents: dict[str, list[Page]] | None = None, languages: tuple[str, ...] | None = None,
-                  formats: tuple[str, ...] = FORMATS, progress: Progress = lambda _: None,
-                  assembled: Callable[[], None] = lambda: None) -> list[Output]:
+                  formats: tuple[str, ...] = FORMATS, progress: Progress = lambda _: None) -> list[Output]:
     """Build the DOCX and PDF of each language from the checked analysis (the caller has made
-    sure it has no errors); `documents`: the shared documents, if already made.
-
-    Each language's files are written (pandoc and Typst, outside Python's lock) as soon as its
-    report is assembled; `assembled` is called once all are, while they are written: the
-    shared pages, copied into the reports, are then free for the site to change."""
+    sure it has no errors); `documents`: the shared documents, if already made. Each
+    language's files are written (pandoc and Typst, outside Python's lock) as soon as its
+    report is assembled."""
     languages = languages or project.languages
     out_dir.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=min(2, len(languages))) as pool:
@@ -282,5 +279,4 @@ def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
             doc = report_document(project, analysis, lang, pages)
             stamp = provenance(project, analysis, lang) if "docx" in formats else None
             jobs.append(pool.submit(write_language, project, lang, doc, out_dir, formats, progress, stamp))
-        assembled()
         return [output for job in jobs for output in job.result()]

@@ -30,7 +30,8 @@ from . import changes, sidebyside, status
 from .config import ReportPluginConfig
 from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
 from .preview import SitePages
-from .render import PAGES_ENV, RenderedPage, load_pages, page_url, relative_url
+from .handover import fingerprint, received
+from .render import RenderedPage, page_url, relative_url
 from .search_split import point_search_at_language, split_search_index
 
 log = get_plugin_logger(__name__)
@@ -39,21 +40,6 @@ JS = "assets/catalogue.js"
 STATUS_PAGE = "status.md"
 # Folder of the built DOCX and PDF, set by `build_report.py` when it builds the site with the
 # report: their download links are live only then (a plain `mkdocs build` shows them disabled).
-
-
-def _fingerprint(root: Path) -> tuple:
-    """Cheap identity of the sources, so each language build and unchanged reload reuse one load."""
-    items = []
-    for sub in ("docs", "casestudies", "data"):
-        for path in sorted((root / sub).rglob("*")) if (root / sub).is_dir() else []:
-            st = path.stat()
-            items.append((str(path), st.st_mtime_ns, st.st_size))
-    for name in ("mkdocs.yml", "report.yml", "technologies.yml", "references.bib"):
-        path = root / name
-        if path.exists():
-            st = path.stat()
-            items.append((name, st.st_mtime_ns, st.st_size))
-    return tuple(items)
 
 
 _SITE_PAGES = SitePages()
@@ -77,7 +63,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
         root = Path(self.config.root or Path(config.config_file_path).parent).resolve()
-        key = _fingerprint(root)
+        key = fingerprint(root)
         if key != self._key:
             self._load(root, config.use_directory_urls)
             self._key = key
@@ -90,24 +76,30 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         return config
 
     def _load(self, root: Path, directory_urls: bool) -> None:
-        try:
-            project = load_project(root)
-            analysis = check_project(project, parity=None)  # shown on the side-by-side pages, not a build error
-        except ContentError as exc:  # nothing more can be loaded
-            raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
+        # Built by the build command, the site gets the project it checked and the pages it made
+        # from the report's own citeproc runs (handover.py), on the first load only (the
+        # sources may change when serving); the build command has printed the problems.
+        handed = received(root) if self._key is None else None
+        if handed is not None:
+            log.debug("the project, its checks and its pages come from the build command")
+            project, analysis = handed.project, handed.analysis
+        else:
+            try:
+                project = load_project(root)
+                analysis = check_project(project, parity=None)  # shown on the side-by-side pages, not a build error
+            except ContentError as exc:  # nothing more can be loaded
+                raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in exc.problems)) from None
+            for problem in project.problems.items:
+                if problem.severity is Severity.WARNING:
+                    log.warning(str(problem))
         errors = [p for p in project.problems.items if p.severity is Severity.ERROR]
-        for problem in project.problems.items:
-            if problem.severity is Severity.WARNING:
-                log.warning(str(problem))
         if errors or project.metadata is None:
             raise PluginError("the sources have errors:\n" + "\n".join(str(p) for p in errors))
         if any(c.name == STATUS_PAGE for c in project.chapters):
             raise PluginError(f"a chapter may not be called '{STATUS_PAGE}': the site generates that page")
         self.project, self.analysis = project, analysis
         self.translations = project_translations(project)
-        # Built with the report (build_report.py), the site gets its pages made from the
-        # report's own citeproc runs, on the first load only (the sources may change when serving).
-        given = _given_pages() if self._key is None else {}
+        given = handed.pages if handed is not None else {}
         missing = [lang for lang in project.languages if lang not in given]
         try:
             # A reload of `mkdocs serve` makes again only the pages an edit reaches (preview.py).
@@ -191,7 +183,10 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         document (render.py). Here only their title and description, as escaped text."""
         lang, rel, rendered = self._page_of(page)
         if rendered is None:
-            return markdown  # a page we generate whole (the status page)
+            if rel.startswith(sidebyside.FOLDER + "/"):
+                # Out of the search: it holds both languages' text, and search is per language.
+                page.meta["search"] = {"exclude": True}
+            return markdown  # a page we generate whole (the status page, side-by-side pages)
         chapter = next((c.texts[lang] for c in self.project.chapters if c.name == rel and lang in c.texts), None)
         if chapter is not None:
             title = chapter.title
@@ -311,17 +306,6 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         site = Path(config.site_dir)
         counts = split_search_index(site, self.project.languages)
         log.debug("search index split per language %s in %.3f s", counts, time.perf_counter() - started)
-
-
-def _given_pages() -> dict[str, dict[str, RenderedPage]]:
-    """The pages the build command rendered for this build, by language (may be none)."""
-    path = os.environ.get(PAGES_ENV)
-    if not path:
-        return {}
-    try:
-        return load_pages(Path(path))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}  # rendered here instead
 
 
 def _page_path(rel: str, directory_urls: bool) -> str:

@@ -23,7 +23,7 @@ from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
 from ..strings import text as label
 from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, attribute, div, map_inlines, walk_blocks
+from ..markdown.pandoc_ast import Node, attribute, copy_tree, div, map_inlines, walk_blocks
 from ..pandoc import run_pandoc_batch
 from ..typography import apply_to_html
 from .catalogue import catalogue_html
@@ -31,9 +31,6 @@ from .catalogue import catalogue_html
 if TYPE_CHECKING:
     from ..project import Project
 
-# File (JSON) of the site's pages already rendered by the build command, which made them from
-# the same citeproc runs as the report; set for the MkDocs build it runs (plugin.py).
-PAGES_ENV = "WCOREPORT_PAGES"
 
 
 @dataclass
@@ -185,8 +182,8 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
                  directory_urls: bool = True, id_prefix: str = "") -> dict[str, RenderedPage]:
     """Every page of a language (chapters and case studies) as HTML, by page name. `id_prefix`:
     before every id of the HTML (a second rendering of a page inside it, site/changes.py).
-    The pages are the site's: their trees are changed in place (links, charts, catalogue), so
-    the report is assembled from them first (report/build.py, report_documents)."""
+    The trees of the pages only the site shows are changed in place (links, charts, catalogue);
+    those of the report's pages are copied first, the report is assembled from them too."""
     found = analysis.languages[lang]
     bodies, tocs, titles = [], [], []
     for page in pages:
@@ -195,7 +192,7 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
         else:
             page_analysis = found.pages.get(page.name)
         site_page = _SitePage(project, lang, page.name, page_analysis, directory_urls)
-        bodies.append(site_page.blocks(page.blocks))
+        bodies.append(site_page.blocks(copy_tree(page.blocks) if page.in_report else page.blocks))
         tocs.append(_toc(page_analysis))
         titles.append(page_analysis.title if page_analysis else page.name)
     html_pages = _html(bodies, id_prefix, results(project))
@@ -203,11 +200,3 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
             for page, body, toc, title in zip(pages, html_pages, tocs, titles)}
 
 
-def save_pages(path: Path, pages: dict[str, dict[str, RenderedPage]]) -> None:
-    path.write_text(json.dumps({lang: {name: asdict(p) for name, p in by_name.items()}
-                                for lang, by_name in pages.items()}), "utf-8")
-
-
-def load_pages(path: Path) -> dict[str, dict[str, RenderedPage]]:
-    data = json.loads(path.read_text("utf-8"))
-    return {lang: {name: RenderedPage(**p) for name, p in by_name.items()} for lang, by_name in data.items()}
