@@ -47,10 +47,13 @@ def repo(copy_repo, tmp_path, monkeypatch):
 
 
 def _edit(root, old: str, new: str, path: str = INTRO) -> None:
+    """Saved as editors save: a new file renamed over the old one (the folder changes too)."""
     page = root / path
     text = page.read_text("utf-8")
     assert old in text
-    page.write_text(text.replace(old, new, 1), "utf-8")
+    saved = page.with_name(f".{page.name}.swp")
+    saved.write_text(text.replace(old, new, 1), "utf-8")
+    os.replace(saved, page)
 
 
 def test_a_text_edit_makes_one_page_again_as_a_build_would(repo):

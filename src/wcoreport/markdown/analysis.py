@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import stat
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -688,6 +689,8 @@ def context_digest(project: "Project") -> str:
                 st = path.stat()
             except OSError:
                 continue
+            if stat.S_ISDIR(st.st_mode):
+                continue  # (a folder's time changes when an editor saves a file in it)
             if path.suffix != ".md":  # (the text of a page, or of a case study, is in the expanded text)
                 parts.append(f"{path.relative_to(project.root)} {st.st_mtime_ns} {st.st_size}")
             else:
