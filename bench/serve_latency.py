@@ -63,16 +63,20 @@ def measure(corpus: Path, edits: int, page: str, limit: float = 300.0, options: 
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     started = time.perf_counter()
     options = SERVE_OPTIONS if options is None else options
+    # Its log goes to a file: a pipe nobody reads fills up and stops the server (the bench
+    # measured that stall, growing with every save, before this).
+    log = tempfile.TemporaryFile()
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
-                            cwd=corpus, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            cwd=corpus, env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}/{page[:-3]}/"
     try:
         source = corpus / "docs" / "en" / page
         text = source.read_text("utf-8")
         first = wait_for(url, "<html", limit)
         if first is None:
+            log.seek(0)
             raise SystemExit("serve_latency: mkdocs serve did not serve the page:\n"
-                             + proc.stderr.read1(20000).decode("utf-8", "replace") if proc.poll() is not None else "")
+                             + log.read()[-20000:].decode("utf-8", "replace"))
         first_build = time.perf_counter() - started
         latencies = []
         word = re.search(r"\n[A-Z][a-z]+ ([a-z]{4,}) ", text).group(1)
@@ -93,6 +97,7 @@ def measure(corpus: Path, edits: int, page: str, limit: float = 300.0, options: 
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -8,6 +8,7 @@ page analyses of unchanged pages are kept in the process: analysis.py), then the
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -118,11 +119,24 @@ def test_run_serve_shows_a_saved_edit(repo, tmp_path):
         while (page := _get(url)) is None and time.monotonic() < deadline:
             time.sleep(0.2)
         assert page is not None, "mkdocs serve served nothing"
-        _edit(repo, "The initiative aims to assess", "The initiative aims at Quokkaword to assess")
-        deadline = time.monotonic() + 60
-        while "Quokkaword" not in (_get(url) or "") and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert "Quokkaword" in (_get(url) or ""), "the edit was not served"
+        index_url = f"http://127.0.0.1:{port}/search/search_index.json"
+        before = json.loads(_get(index_url))["docs"]
+        previous = "The initiative aims to assess"
+        for n in range(3):  # saves one after the other, as an editor makes them
+            word = f"Quokkaword{n}"
+            _edit(repo, previous, f"The initiative aims at {word} to assess")
+            previous = f"The initiative aims at {word} to assess"
+            deadline = time.monotonic() + 60
+            while word not in (_get(url) or "") and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert word in (_get(url) or ""), f"save {n + 1} was not served"
+        # The search index is whole, once: each page's entries, the edited text in them.
+        time.sleep(1)
+        after = json.loads(_get(index_url))["docs"]
+        locations = [d["location"] for d in after]
+        assert len(locations) == len(set(locations)) and set(locations) == {d["location"] for d in before}
+        assert any("Quokkaword2" in d["text"] for d in after)
+        assert not any("Quokkaword1" in d["text"] for d in after)
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -43,6 +44,24 @@ STATUS_PAGE = "status.md"
 # report: their download links are live only then (a plain `mkdocs build` shows them disabled).
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled once per process: `mkdocs serve` makes a new template
+    environment on each reload, which compiled every template again (a fifth of a reload).
+    A template is found by its name and the hash of its source (Jinja's own bucket key)."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _CompiledTemplates()
 _SITE_PAGES = SitePages()
 _SHOWN: dict[tuple[str, str], str] = {}  # (lang, page) -> what the last build of this process showed
 
@@ -60,6 +79,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self.downloads: set[str] = set()  # report files the build command puts in downloads/
         # The pages made, kept across reloads of `mkdocs serve`, which makes a new plugin each time.
         self.site_pages = _SITE_PAGES
+        self.dirty = False  # a dirty build of `mkdocs serve --dirty` (on_startup)
+        self._search_pages: dict[str, list[dict]] = {}
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -113,6 +134,24 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         if self.site_pages.remade:
             log.info("pages made again: " + ", ".join(f"{lang} {n}" for lang, n in self.site_pages.remade.items()))
         self.rendered = {lang: given[lang] if lang in given else made[lang] for lang in project.languages}
+
+    def on_startup(self, command: str, dirty: bool) -> None:
+        """(Defined, this event keeps the plugin alive across the reloads of `mkdocs serve`.)"""
+        self.dirty = dirty
+        self._search_pages: dict[str, list[dict]] = {}  # page -> its search entries (search_split.py)
+
+    def on_pre_build(self, config) -> None:
+        if self.dirty and not inside_language_build(config):
+            # Material's search merges a dirty build's index with the last one as if one page
+            # were built; we merge it ourselves (search_split.py).
+            for name in ("material/search", "search"):
+                search = config.plugins.get(name)
+                if search is not None and hasattr(search, "search_index_prev"):
+                    search.search_index_prev = None
+
+    def on_env(self, env, config, files):
+        env.bytecode_cache = _TEMPLATES
+        return env
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), see i18n_files.py
     def on_files(self, files: Files, config) -> Files:
@@ -306,7 +345,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             return
         started = time.perf_counter()
         site = Path(config.site_dir)
-        counts = split_search_index(site, self.project.languages)
+        counts = split_search_index(site, self.project.languages, self._search_pages if self.dirty else None)
         log.debug("search index split per language %s in %.3f s", counts, time.perf_counter() - started)
 
 

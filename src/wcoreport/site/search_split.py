@@ -23,15 +23,33 @@ INDEX = "search/search_index.json"
 _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 
 
-def split_search_index(site_dir: Path, languages: tuple[str, ...]) -> dict[str, int]:
-    """Rewrite the index as one per language; returns the number of entries of each."""
+def split_search_index(site_dir: Path, languages: tuple[str, ...],
+                       pages: dict[str, list[dict]] | None = None) -> dict[str, int]:
+    """Rewrite the index as one per language; returns the number of entries of each.
+
+    `pages`: for the dirty reloads of `mkdocs serve` (./run serve), every page's entries as
+    last indexed, by page; updated here with the pages this build indexed (the index holds only
+    those then), and written whole. (Material's own merge of a dirty build's index assumes one
+    page a build: with the pages a save reaches in two languages, its entries doubled at every
+    save, and static-i18n's removal of duplicates, quadratic, took seconds, then minutes.)"""
     path = site_dir / INDEX
     if not path.is_file():
         return {}
     index = json.loads(path.read_text("utf-8"))
+    entries = index.get("docs", [])
+    if pages is not None:
+        built: dict[str, list[dict]] = {}
+        seen: set[tuple] = set()
+        for doc in entries:  # (once each: under serve, static-i18n stacks some entries twice)
+            key = (doc.get("location", ""), doc.get("title", ""), doc.get("text", ""))
+            if key not in seen:
+                seen.add(key)
+                built.setdefault(key[0].split("#", 1)[0], []).append(doc)
+        pages.update(built)
+        entries = [doc for page in pages.values() for doc in page]
     default, others = languages[0], languages[1:]
     docs: dict[str, list[dict]] = {lang: [] for lang in languages}
-    for doc in index.get("docs", []):
+    for doc in entries:
         location = doc.get("location", "")
         lang = next((o for o in others if location == o or location.startswith(f"{o}/")), default)
         if lang != default:
