@@ -161,11 +161,6 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
     for problem in project.problems.items:
         print(problem, file=sys.stderr)
     languages = tuple(args.lang) if args.lang else project.languages
-    if args.command in ("all", "report", "site"):
-        with_report = args.command != "site"
-        formats = len(args.format) if args.format else 2
-        say.expect(2 + (2 if args.command != "report" else 0)
-                   + (len(languages) * (1 + formats) if with_report else 0))
     unknown = [lang for lang in languages if lang not in project.languages]
     if unknown:
         raise ToolError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
@@ -205,6 +200,9 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, 
     with_site = args.command in ("all", "site")
     build_report_files = args.command in ("all", "report")
     formats = tuple(args.format) if args.format else ("docx", "pdf")
+    # The steps: the check (done), citations, the site's pages and MkDocs, then per language
+    # the report's assembly and each file.
+    say.expect(2 + (2 if with_site else 0) + (len(languages) * (1 + len(formats)) if build_report_files else 0))
     if build_report_files:
         from .report.build import output_path
 

@@ -33,7 +33,7 @@ from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from ..data import DataTable, format_value
 from ..data.charts import alt_text, chart_caption
-from .pandoc_ast import Node, attribute, children, inlines, map_inlines, plain, stringify, table, walk
+from .pandoc_ast import Node, attribute, children, cites, inlines, map_inlines, plain, stringify, table
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -106,14 +106,8 @@ class PageAnalysis:
     def citation_key(self) -> str:
         """The page's citations as citeproc would be given them (keys, prefixes, suffixes,
         modes, in order): pages with equal keys get the same citations formatted."""
-        found: list = []
-
-        def visit(node: Node, _depth: int) -> None:
-            if node["t"] == "Cite":
-                found.append([[c["citationId"], c["citationPrefix"], c["citationSuffix"], c["citationMode"]]
-                              for c in node["c"][0]])
-
-        walk(self.blocks, visit)
+        found = [[[c["citationId"], c["citationPrefix"], c["citationSuffix"], c["citationMode"]]
+                  for c in node["c"][0]] for node in cites(self.blocks)]
         return digest([json.dumps(found, separators=(",", ":"))])
 
     @property
@@ -620,16 +614,15 @@ class LanguageAnalysis:
     casestudies: dict[str, PageAnalysis]  # each case study's box alone, by id
 
 
-def analyse_language(project: "Project", lang: str, problems: Problems) -> LanguageAnalysis:
+def analyse_language(project: "Project", lang: str, problems: Problems, context: str) -> LanguageAnalysis:
     """Every chapter and case study of a language, analysed: expanded, then read by pandoc
-    all at once (parse_pages), then checked page by page."""
+    all at once (parse_pages), then checked page by page. `context`: context_digest(project)."""
     names = [c.name for c in project.chapters if lang in c.texts]
     # Each page reports into its own collector, merged in order.
     jobs: list[tuple[str, str, Problems]] = [("page", n, Problems(project.root)) for n in names]
     jobs += [("casestudy", cid, Problems(project.root)) for cid in project.casestudies]
     expanded = [_expand_chapter(project, lang, name, found) if kind == "page"
                 else _expand_casestudy(project, lang, name, found) for kind, name, found in jobs]
-    context = context_digest(project)
     # (the origin map too: the lines of a page move when its front matter grows)
     keys = [digest([lang, kind, name, e[1].text, context, str(hash(tuple(e[1].origin)))]) if e is not None
             else None for (kind, name, _), e in zip(jobs, expanded)]
@@ -718,6 +711,7 @@ class ProjectAnalysis:
     numbers: dict[str, dict[str, Numbered]] = field(default_factory=dict)  # lang -> id -> number
     casestudy_users: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # lang -> id -> pages
     parity: dict = field(default_factory=dict)  # (chapter, lang) -> parity.ChapterParity
+    context: str = ""  # context_digest of the project the pages were analysed in
 
     def page(self, lang: str, name: str) -> PageAnalysis | None:
         return self.languages[lang].pages.get(name)

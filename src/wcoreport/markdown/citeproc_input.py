@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .pandoc_ast import Node, children, copy_tree, walk
+from .pandoc_ast import Node, children, cites, copy_tree, walk
 
 _STYLE_CLASS = re.compile(rb"<style\b[^>]*\bclass=\"([^\"]+)\"")
 
@@ -70,13 +70,5 @@ class CitationsOnly:
         return True
 
 
-def _cites_below(node: Node):
-    found: list[Node] = []
-
-    def visit(inner: Node, _depth: int) -> None:
-        if inner["t"] == "Cite":
-            found.append(inner)
-
-    for child in children(node):
-        walk(child, visit)
-    return found
+def _cites_below(node: Node) -> list[Node]:
+    return [cite for child in children(node) for cite in cites(child)]

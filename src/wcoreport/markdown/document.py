@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 
 from ..bibliography import write_csl_json
 from ..cache import file_digest, results
-from ..citation_style import style_args
+from ..citation_style import style_args, style_path
 from ..pandoc import ToolError, run_pandoc
 from .analysis import API_VERSION, PageAnalysis
 from .citeproc_input import CitationsOnly, in_text_style
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
 from .typeset import typeset_blocks
-from .pandoc_ast import Node, attribute, copy_tree, div, inlines, map_inlines, walk, walk_blocks
+from .pandoc_ast import Node, attribute, cites, copy_tree, div, inlines, map_inlines, walk, walk_blocks
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -119,9 +119,8 @@ def analysed_pages(analysis: ProjectAnalysis, lang: str) -> dict[str, "PageAnaly
     return {**found.pages, **{f"{CASESTUDY_PAGES}/{cid}.md": p for cid, p in found.casestudies.items()}}
 
 
-def _page(analysis: ProjectAnalysis, lang: str, name: str, in_report: bool) -> Page:
-    """A page's tree from its analysis (a copy: the analysis stays as it was), numbered."""
-    analysed = analysed_pages(analysis, lang)[name]
+def _page(analysis: ProjectAnalysis, lang: str, analysed: PageAnalysis, name: str, in_report: bool) -> Page:
+    """A page's tree from its analysis `analysed` (a copy: the analysis stays as it was), numbered."""
     blocks = copy_tree(analysed.blocks)
     if analysed.xrefs or analysed.numbered:  # (most pages have neither)
         blocks = _number(blocks, analysis.numbers[lang], lang, name)
@@ -130,22 +129,22 @@ def _page(analysis: ProjectAnalysis, lang: str, name: str, in_report: bool) -> P
 
 def language_pages(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[Page]:
     """The pages of a language, the report's first, numbered, before citeproc."""
-    pages = [_page(analysis, lang, name, in_report) for name, in_report in page_order(project, analysis, lang)]
     analysed = analysed_pages(analysis, lang)
+    pages = [_page(analysis, lang, analysed[name], name, in_report)
+             for name, in_report in page_order(project, analysis, lang)]
     _bibliography_div([page for page in pages if "bibliography" in analysed[page.name].directives])
     return pages
 
 
-def page_alone(analysis: ProjectAnalysis, lang: str, name: str, in_report: bool, cites: list[Node]) -> Page:
+def page_alone(analysis: ProjectAnalysis, lang: str, name: str, in_report: bool, formatted: list[Node]) -> Page:
     """One page as `document` makes it, given its citations as citeproc formatted them (in
     document order) in a run over the same citations (site/preview.py)."""
-    page = _page(analysis, lang, name, in_report)
-    found: list[Node] = []
-    walk(page.blocks, lambda node, _depth: found.append(node) if node["t"] == "Cite" else None)
-    if len(found) != len(cites):
-        raise ValueError(f"{name}: {len(found)} citations, {len(cites)} formatted")
-    for node, formatted in zip(found, cites):
-        node["c"] = formatted["c"]
+    page = _page(analysis, lang, analysed_pages(analysis, lang)[name], name, in_report)
+    found = cites(page.blocks)
+    if len(found) != len(formatted):
+        raise ValueError(f"{name}: {len(found)} citations, {len(formatted)} formatted")
+    for node, done in zip(found, formatted):
+        node["c"] = done["c"]
     typeset_blocks(page.blocks, lang)
     return page
 
@@ -161,13 +160,12 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
         # citeproc reads the bibliography as we parsed and checked it (bibliography.py), not
         # the .bib itself: macros, crossrefs and TeX are resolved, nothing raw comes out.
         references = write_csl_json(project.bibliography, Path(work) / f"references-{lang}.json", lang)
-        style = style_args(project.metadata.csl, project.root)
         args = ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
-                "-M", f"lang={project.locale(lang)}", *style]
-        csl = style[0].split("=", 1)[1]
+                "-M", f"lang={project.locale(lang)}", *style_args(project.metadata.csl, project.root)]
+        csl = style_path(project.metadata.csl, project.root)
         # Kept by content: the document (its citations only, if the style allows: citeproc_input.py),
         # the references and the style as citeproc reads them.
-        only = CitationsOnly(doc, REFS) if in_text_style(Path(csl)) else None
+        only = CitationsOnly(doc, REFS) if in_text_style(csl) else None
         out = None
         for given in ([only.doc, doc] if only is not None and only.usable else [doc]):
             source = json.dumps(given, separators=(",", ":"))

@@ -18,7 +18,8 @@ from urllib.parse import unquote
 from ..diagnostics import Problems, Severity
 from ..strings import missing as missing_strings
 from ..translations import check_translations
-from .analysis import LanguageAnalysis, Located, Numbered, PageAnalysis, ProjectAnalysis, analyse_language
+from .analysis import (LanguageAnalysis, Located, Numbered, PageAnalysis, ProjectAnalysis, analyse_language,
+                       context_digest)
 from .parity import check_parity
 
 if TYPE_CHECKING:
@@ -36,12 +37,14 @@ def check_project(project: "Project", parity: Severity | None = Severity.ERROR) 
         problems.error(Path(__file__).parent.parent / "strings.py", 0, message)
     # The languages side by side (pandoc reads one while Python checks the other); each reports
     # into its own collector, merged in order.
-    found = {lang: Problems(project.root) for lang in project.languages}
+    reported = {lang: Problems(project.root) for lang in project.languages}
+    context = context_digest(project)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        analysed = list(pool.map(lambda lang: analyse_language(project, lang, found[lang]), project.languages))
+        analysed = list(pool.map(lambda lang: analyse_language(project, lang, reported[lang], context),
+                                 project.languages))
     for lang in project.languages:
-        problems.extend(found[lang])
-    analysis = ProjectAnalysis(dict(zip(project.languages, analysed)))
+        problems.extend(reported[lang])
+    analysis = ProjectAnalysis(dict(zip(project.languages, analysed)), context=context)
     cited: set[str] = set()
     for lang, found in analysis.languages.items():
         analysis.numbers[lang] = _numbers(project, found, problems)

@@ -188,6 +188,13 @@ def walk_blocks(blocks: list, visit: Callable[[Node], None]) -> None:
                 walk_blocks(child, visit)
 
 
+def cites(nodes: list) -> list[Node]:
+    """Every citation (Cite node) below `nodes`, in document order."""
+    found: list[Node] = []
+    walk(nodes, lambda node, _depth: found.append(node) if node["t"] == "Cite" else None)
+    return found
+
+
 def map_inlines(nodes: list, change: Callable[[Node], list | None]) -> list:
     """A copy-free rewrite of every node, children first (blocks as well as inlines): each node
     for which `change` returns a list is replaced by that list."""

@@ -45,7 +45,7 @@ STATUS_PAGE = "status.md"
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's templates compiled once per process: `mkdocs serve` makes a new template
+    """The theme's templates compiled once while `mkdocs serve` runs: it makes a new template
     environment on each reload, which compiled every template again (a fifth of a reload).
     A template is found by its name and the hash of its source (Jinja's own bucket key)."""
 
@@ -61,9 +61,6 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self._compiled[bucket.key] = bucket.bytecode_to_string()
 
 
-_TEMPLATES = _CompiledTemplates()
-_SITE_PAGES = SitePages()
-_SHOWN: dict[tuple[str, str], str] = {}  # (lang, page) -> what the last build of this process showed
 
 
 class ReportPlugin(BasePlugin[ReportPluginConfig]):
@@ -77,10 +74,13 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self.translations: dict[str, dict[str, Translation]] = {}
         self.info: status.SourceInfo | None = None
         self.downloads: set[str] = set()  # report files the build command puts in downloads/
-        # The pages made, kept across reloads of `mkdocs serve`, which makes a new plugin each time.
-        self.site_pages = _SITE_PAGES
-        self.dirty = False  # a dirty build of `mkdocs serve --dirty` (on_startup)
-        self._search_pages: dict[str, list[dict]] = {}
+        # Kept across the reloads of `mkdocs serve` (the plugin lives as long as the server:
+        # on_startup): the pages made, what each page showed, each page's search entries.
+        self.site_pages = SitePages()
+        self._shown: dict[tuple[str, str], str] = {}  # (lang, page) -> _shows() at the last build
+        self._search_pages: dict[str, list[dict]] = {}  # page -> its search entries (search_split.py)
+        self._templates = _CompiledTemplates()
+        self.dirty = False  # builds of `mkdocs serve --dirty` (on_startup)
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -138,7 +138,6 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def on_startup(self, command: str, dirty: bool) -> None:
         """(Defined, this event keeps the plugin alive across the reloads of `mkdocs serve`.)"""
         self.dirty = dirty
-        self._search_pages: dict[str, list[dict]] = {}  # page -> its search entries (search_split.py)
 
     def on_pre_build(self, config) -> None:
         if self.dirty and not inside_language_build(config):
@@ -150,7 +149,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                     search.search_index_prev = None
 
     def on_env(self, env, config, files):
-        env.bytecode_cache = _TEMPLATES
+        env.bytecode_cache = self._templates
         return env
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), see i18n_files.py
@@ -166,14 +165,15 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             rel = f"{CASESTUDY_PAGES}/{cid}.md"
             add_generated_page(files, config, lang, project.languages[0], rel, f"<!-- {self._shows(lang, rel)} -->")
         for file in files.documentation_pages():
-            # A page whose HTML changed since the last build of this process is built again by a
-            # dirty reload (`./run serve`), even though its own file did not change.
+            # A page of docs/ whose HTML changed since the last build of this process is built
+            # again by a dirty reload (`./run serve`), even though its own file did not change.
+            # (Our generated pages change their file instead: add_generated_page.)
             page_lang, _, rel = file.src_uri.partition("/")
-            if page_lang == lang and file.abs_src_path and rel in self.rendered.get(lang, {}):
+            if page_lang == lang and file.generated_by is None and rel in self.rendered.get(lang, {}):
                 shows = self._shows(lang, rel)
-                if _SHOWN.get((lang, rel)) not in (None, shows):
+                if self._shown.get((lang, rel)) not in (None, shows):
                     file.content_string = file.content_string
-                _SHOWN[(lang, rel)] = shows
+                self._shown[(lang, rel)] = shows
         add_generated_page(files, config, lang, project.languages[0], STATUS_PAGE, self._status_page(lang, config))
         self._add_side_by_side(files, config, lang)
         return files

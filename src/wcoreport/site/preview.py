@@ -16,15 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pathlib import Path
-
 from ..cache import digest, file_digest
-from ..citation_style import style_args
-from ..markdown.analysis import context_digest
+from ..citation_style import style_path
 from ..markdown.citeproc_input import in_text_style
 from ..markdown.document import analysed_pages, document, page_alone, page_order
 from ..markdown.gate import ProjectAnalysis
-from ..markdown.pandoc_ast import Node, copy_tree, walk
+from ..markdown.pandoc_ast import Node, cites, copy_tree
 from .render import RenderedPage, render_pages
 
 if TYPE_CHECKING:
@@ -38,12 +35,6 @@ class _Made:
     cites: list[Node]  # its citations, as citeproc formatted them, in document order
 
 
-def _cites(blocks: list[Node]) -> list[Node]:
-    found: list[Node] = []
-    walk(blocks, lambda node, _depth: found.append(node) if node["t"] == "Cite" else None)
-    return found
-
-
 class SitePages:
     """The last pages made, per language, and what they were made from."""
 
@@ -55,10 +46,10 @@ class SitePages:
               directory_urls: bool) -> dict[str, RenderedPage]:
         order = page_order(project, analysis, lang)
         analysed = analysed_pages(analysis, lang)
-        csl = Path(style_args(project.metadata.csl, project.root)[0].split("=", 1)[1])
+        csl = style_path(project.metadata.csl, project.root)
         # What every page's citations and numbers depend on.
         bibliography = file_digest(project.bibliography.path) if project.bibliography else "-"
-        key = digest([str(directory_urls), context_digest(project), project.locale(lang), file_digest(csl), bibliography,
+        key = digest([str(directory_urls), analysis.context, project.locale(lang), file_digest(csl), bibliography,
                       repr(sorted(analysis.numbers[lang].items())),
                       *(f"{name} {in_report} {analysed[name].citation_key}" for name, in_report in order)])
         last_key, last = self._last.get(lang, ("", {}))
@@ -74,10 +65,10 @@ class SitePages:
         else:
             pages = document(project, analysis, lang)
             made = {}
-        cites = {page.name: copy_tree(_cites(page.blocks)) for page in pages}  # before rendering changes them
+        formatted = {page.name: copy_tree(cites(page.blocks)) for page in pages}  # before rendering changes them
         rendered = render_pages(project, analysis, lang, pages, directory_urls) if pages else {}
         for page in pages:
-            made[page.name] = _Made(analysed[page.name].digest, rendered[page.name], cites[page.name])
+            made[page.name] = _Made(analysed[page.name].digest, rendered[page.name], formatted[page.name])
         made = {name: made[name] for name, _ in order}
         self._last[lang] = (key, made)
         self.remade[lang] = len(pages)

@@ -13,15 +13,14 @@ import html
 import json
 import posixpath
 import re
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..cache import Cache, results
 from ..data import render_chart
 from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
 from ..strings import text as label
-from ..markdown.document import Page
+from ..markdown.document import Page, analysed_pages
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
 from ..markdown.pandoc_ast import Node, attribute, copy_tree, div, map_inlines, walk_blocks
 from ..pandoc import run_pandoc_batch
@@ -184,13 +183,10 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
     before every id of the HTML (a second rendering of a page inside it, site/changes.py).
     The trees of the pages only the site shows are changed in place (links, charts, catalogue);
     those of the report's pages are copied first, the report is assembled from them too."""
-    found = analysis.languages[lang]
+    analysed = analysed_pages(analysis, lang)
     bodies, tocs, titles = [], [], []
     for page in pages:
-        if page.name.startswith(CASESTUDY_PAGES + "/"):
-            page_analysis = found.casestudies.get(page.name[len(CASESTUDY_PAGES) + 1:-3])
-        else:
-            page_analysis = found.pages.get(page.name)
+        page_analysis = analysed.get(page.name)
         site_page = _SitePage(project, lang, page.name, page_analysis, directory_urls)
         bodies.append(site_page.blocks(copy_tree(page.blocks) if page.in_report else page.blocks))
         tocs.append(_toc(page_analysis))
