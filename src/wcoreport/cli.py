@@ -226,14 +226,14 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, 
             if not with_site:
                 return
             from .site.handover import Handover, save
-            from .site.render import render_pages
+            from .site.render import site_pages
 
             staged_site = stack.enter_context(atomic_directory(out / "site"))
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
             say("Rendering the site's pages (pandoc)")
             with ThreadPoolExecutor(max_workers=2) as render:
                 pages = dict(zip(project.languages, render.map(
-                    lambda lang: render_pages(project, analysis, lang, documents[lang]), project.languages)))
+                    lambda lang: site_pages(project, analysis, lang, documents[lang]), project.languages)))
             given = workdir / "handover.pickle"
             save(given, Handover(sources, project, analysis, pages))
             say("Building the website (mkdocs build --strict)")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import marshal
 import re
 import stat
 import threading
@@ -114,6 +115,14 @@ class PageAnalysis:
     def title(self) -> str:
         first = next((h for h in self.headings if h.level == 1), None)
         return first.title if first else self.name
+
+    # Pickled (the site's handover), the tree goes through marshal: pandoc's JSON is dicts,
+    # lists, strings and numbers, and marshal writes and reads it several times faster.
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "blocks": marshal.dumps(self.blocks)}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, blocks=marshal.loads(state["blocks"]))
 
 
 def parse_pages(texts: list[str], cache: Cache | None = None) -> list[dict | ToolError]:
@@ -624,7 +633,7 @@ def analyse_language(project: "Project", lang: str, problems: Problems, context:
     expanded = [_expand_chapter(project, lang, name, found) if kind == "page"
                 else _expand_casestudy(project, lang, name, found) for kind, name, found in jobs]
     # (the origin map too: the lines of a page move when its front matter grows)
-    keys = [digest([lang, kind, name, e[1].text, context, str(hash(tuple(e[1].origin)))]) if e is not None
+    keys = [digest([lang, kind, name, e[1].text, context, _origin(e[1].origin)]) if e is not None
             else None for (kind, name, _), e in zip(jobs, expanded)]
     # Pages analysed before in this process, from the same inputs (a reload of `mkdocs serve`),
     # are taken as they were; the others are read by pandoc all at once.
@@ -650,6 +659,12 @@ def analyse_language(project: "Project", lang: str, problems: Problems, context:
         problems.extend(found)
     _remember(lang, memo)
     return LanguageAnalysis(lang, pages, studies)
+
+
+def _origin(origin: list[tuple[Path, int]]) -> str:
+    """The line map of a page, as text (part of its digest, which the results kept between
+    builds are named by: nothing that changes from one process to the next)."""
+    return "\n".join(f"{path}\t{line}" for path, line in origin)
 
 
 # The pages last analysed in this process, per language, by what they were made from: a

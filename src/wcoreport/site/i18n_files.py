@@ -64,7 +64,8 @@ def drop_alternate_links(output: str) -> str:
     a 404 and a console error on every page. The language selector in the header keeps its
     page-to-page links (they are separate `<a hreflang>` elements), so switching is unchanged.
     """
-    return _ALTERNATE.sub("", output)
+    end = output.find("</head>")  # (in the head only: the body can be long)
+    return _ALTERNATE.sub("", output[:end]) + output[end:] if end >= 0 else _ALTERNATE.sub("", output)
 
 
 def inside_language_build(config) -> bool:

@@ -81,6 +81,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self._search_pages: dict[str, list[dict]] = {}  # page -> its search entries (search_split.py)
         self._templates = _CompiledTemplates()
         self.dirty = False  # builds of `mkdocs serve --dirty` (on_startup)
+        self._whole: dict[str, str] = {}  # generated page -> its HTML, from page_markdown to page_content
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -161,30 +162,33 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                 text = resources.files("wcoreport.site").joinpath(asset).read_text("utf-8")
                 files.append(File.generated(config, asset, content=text))
         lang = current_language(config, project.languages)
+        # Only a dirty reload (`./run serve`) needs to know which pages show something new.
+        shows = self._shows if self.dirty else lambda _lang, _rel: ""
         for cid in project.casestudies:  # their HTML comes in on_page_content; here what it shows
             rel = f"{CASESTUDY_PAGES}/{cid}.md"
-            add_generated_page(files, config, lang, project.languages[0], rel, f"<!-- {self._shows(lang, rel)} -->")
-        for file in files.documentation_pages():
+            add_generated_page(files, config, lang, project.languages[0], rel, f"<!-- {shows(lang, rel)} -->")
+        for file in files.documentation_pages() if self.dirty else ():
             # A page of docs/ whose HTML changed since the last build of this process is built
             # again by a dirty reload (`./run serve`), even though its own file did not change.
             # (Our generated pages change their file instead: add_generated_page.)
             page_lang, _, rel = file.src_uri.partition("/")
             if page_lang == lang and file.generated_by is None and rel in self.rendered.get(lang, {}):
-                shows = self._shows(lang, rel)
-                if self._shown.get((lang, rel)) not in (None, shows):
+                now = self._shows(lang, rel)
+                if self._shown.get((lang, rel)) not in (None, now):
                     file.content_string = file.content_string
-                self._shown[(lang, rel)] = shows
+                self._shown[(lang, rel)] = now
         add_generated_page(files, config, lang, project.languages[0], STATUS_PAGE, self._status_page(lang, config))
         self._add_side_by_side(files, config, lang)
         return files
 
     def _add_side_by_side(self, files: Files, config, lang: str) -> None:
         """One side-by-side page per translated chapter (sidebyside.py), in the language built."""
+        numbers: dict = {}  # paragraph numbers by language, counted once for all the pages
         for (name, _target), parity in self.analysis.parity.items():
             chapter = next(c for c in self.project.chapters if c.name == name)
             if lang in chapter.texts:
                 page = sidebyside.chapter_page(self.project, self.analysis, self.translations, parity, lang,
-                                               chapter.texts[lang].title)
+                                               chapter.texts[lang].title, numbers)
                 add_generated_page(files, config, lang, self.project.languages[0], sidebyside.page_name(name), page)
 
     def _shows(self, lang: str, rel: str) -> str:
@@ -224,10 +228,14 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         document (render.py). Here only their title and description, as escaped text."""
         lang, rel, rendered = self._page_of(page)
         if rendered is None:
-            if rel.startswith(sidebyside.FOLDER + "/"):
+            if rel.startswith(sidebyside.FOLDER + "/") and lang in self.project.languages:
                 # Out of the search: it holds both languages' text, and search is per language.
                 page.meta["search"] = {"exclude": True}
-            return markdown  # a page we generate whole (the status page, side-by-side pages)
+                # HTML we made whole: kept from Python-Markdown, which would only parse it to
+                # leave it as it is (on_page_content puts it back).
+                self._whole[page.file.src_uri] = markdown
+                return ""
+            return markdown  # a page we generate whole (the status page)
         chapter = next((c.texts[lang] for c in self.project.chapters if c.name == rel and lang in c.texts), None)
         if chapter is not None:
             title = chapter.title
@@ -249,7 +257,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         lang, rel, rendered = self._page_of(page)
         if self.project is None or lang not in self.project.languages:
             return html
-        body = html  # a page we generate whole (the status page)
+        body = self._whole.pop(page.file.src_uri, html)  # a page we generate whole
         if rendered is not None:
             page.toc = get_toc(rendered.toc)
             body = rendered.html

@@ -16,13 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..cache import digest, file_digest
 from ..citation_style import style_path
 from ..markdown.citeproc_input import in_text_style
 from ..markdown.document import analysed_pages, document, page_alone, page_order
 from ..markdown.gate import ProjectAnalysis
 from ..markdown.pandoc_ast import Node, cites, copy_tree
-from .render import RenderedPage, render_pages
+from .render import RenderedPage, language_key, site_pages
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -46,18 +45,13 @@ class SitePages:
               directory_urls: bool) -> dict[str, RenderedPage]:
         order = page_order(project, analysis, lang)
         analysed = analysed_pages(analysis, lang)
-        csl = style_path(project.metadata.csl, project.root)
-        # What every page's citations and numbers depend on.
-        bibliography = file_digest(project.bibliography.path) if project.bibliography else "-"
-        key = digest([str(directory_urls), analysis.context, project.locale(lang), file_digest(csl), bibliography,
-                      repr(sorted(analysis.numbers[lang].items())),
-                      *(f"{name} {in_report} {analysed[name].citation_key}" for name, in_report in order)])
+        key = language_key(project, analysis, lang, directory_urls)
         last_key, last = self._last.get(lang, ("", {}))
         # (the catalogue of case studies is made from all of them: its page is always made again)
         changed = [(name, in_report) for name, in_report in order
                    if name not in last or last[name].source != analysed[name].digest
                    or "casestudies" in analysed[name].directives]
-        if key == last_key and in_text_style(csl) and \
+        if key == last_key and in_text_style(style_path(project.metadata.csl, project.root)) and \
                 all("bibliography" not in analysed[name].directives for name, _ in changed):
             pages = [page_alone(analysis, lang, name, in_report, copy_tree(last[name].cites))
                      for name, in_report in changed]
@@ -66,7 +60,7 @@ class SitePages:
             pages = document(project, analysis, lang)
             made = {}
         formatted = {page.name: copy_tree(cites(page.blocks)) for page in pages}  # before rendering changes them
-        rendered = render_pages(project, analysis, lang, pages, directory_urls) if pages else {}
+        rendered = site_pages(project, analysis, lang, pages, directory_urls) if pages else {}
         for page in pages:
             made[page.name] = _Made(analysed[page.name].digest, rendered[page.name], formatted[page.name])
         made = {name: made[name] for name, _ in order}

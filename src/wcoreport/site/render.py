@@ -16,11 +16,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..cache import Cache, results
+from ..cache import Cache, digest, file_digest, results
+from ..citation_style import style_path
 from ..data import render_chart
 from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
+from ..markdown.citeproc_input import in_text_style
 from ..strings import text as label
-from ..markdown.document import Page, analysed_pages
+from ..markdown.document import Page, analysed_pages, page_order
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
 from ..markdown.pandoc_ast import Node, attribute, copy_tree, div, map_inlines, walk_blocks
 from ..pandoc import run_pandoc_batch
@@ -196,3 +198,58 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
             for page, body, toc, title in zip(pages, html_pages, tocs, titles)}
 
 
+
+
+def language_key(project: "Project", analysis: ProjectAnalysis, lang: str, directory_urls: bool) -> str:
+    """What every page of a language depends on besides its own sources: the project around
+    the pages, the numbers of figures and tables, and the citations of all pages in order with
+    what formats them (citeproc's result for a page depends only on that sequence)."""
+    analysed = analysed_pages(analysis, lang)
+    csl = style_path(project.metadata.csl, project.root)
+    bibliography = file_digest(project.bibliography.path) if project.bibliography else "-"
+    return digest([str(directory_urls), analysis.context, project.locale(lang), file_digest(csl), bibliography,
+                   repr(sorted(analysis.numbers[lang].items())),
+                   *(f"{name} {in_report} {analysed[name].citation_key}"
+                     for name, in_report in page_order(project, analysis, lang))])
+
+
+def made_alone(project: "Project", analysed: PageAnalysis) -> bool:
+    """Whether a page is made from its own sources and the language's key alone (language_key):
+    not the pages that show all case studies or all references, nor any page when the style
+    numbers citations through the document (notes)."""
+    return not analysed.directives & {"casestudies", "bibliography"} and \
+        in_text_style(style_path(project.metadata.csl, project.root))
+
+
+def _as_bytes(page: RenderedPage) -> bytes:
+    return json.dumps([page.html, page.toc, page.title], ensure_ascii=False).encode("utf-8")
+
+
+def _from_bytes(data: bytes) -> RenderedPage:
+    body, toc, title = json.loads(data)
+    return RenderedPage(body, toc, title)
+
+
+def site_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page],
+               directory_urls: bool = True) -> dict[str, RenderedPage]:
+    """render_pages, each page kept between builds by what it is made from (language_key, its
+    analysis's digest): a rebuild after an edit writes only the pages the edit reaches."""
+    analysed = analysed_pages(analysis, lang)
+    key = language_key(project, analysis, lang, directory_urls)
+    kept = [page for page in pages if page.name in analysed and made_alone(project, analysed[page.name])]
+    made: dict[str, RenderedPage] = {}
+
+    def render(missing: list[int]) -> list[bytes]:
+        rendered = render_pages(project, analysis, lang, [kept[i] for i in missing], directory_urls)
+        made.update(rendered)
+        return [_as_bytes(rendered[kept[i].name]) for i in missing]
+
+    found = results(project).memo_many(
+        "site-page", [[key, page.name, str(page.in_report), analysed[page.name].digest] for page in kept], render)
+    for page, data in zip(kept, found):
+        if page.name not in made:
+            made[page.name] = _from_bytes(data)
+    others = [page for page in pages if page.name not in made]
+    if others:
+        made.update(render_pages(project, analysis, lang, others, directory_urls))
+    return {page.name: made[page.name] for page in pages}

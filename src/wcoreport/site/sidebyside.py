@@ -119,12 +119,17 @@ def drift_banner(changes: list[Change] | None, lang: str, side_by_side_href: str
 
 
 def chapter_page(project: "Project", analysis: "ProjectAnalysis", translations: dict[str, dict[str, Translation]],
-                 parity: ChapterParity, lang: str, title: str) -> str:
-    """The Markdown (one raw HTML block) of a chapter's side-by-side page, in `lang`."""
+                 parity: ChapterParity, lang: str, title: str,
+                 numbers: dict[str, dict[tuple[str, int], int]] | None = None) -> str:
+    """The Markdown (one raw HTML block) of a chapter's side-by-side page, in `lang`.
+    `numbers`: paragraph_numbers by language, if already counted (one count serves all pages)."""
     changes = chapter_drift(project, analysis, translations, parity.chapter, parity.lang) or []
     changed_at = {c.line: c for c in changes if c.kind != "removed"}
-    numbers_s = paragraph_numbers(project, analysis, parity.source_lang)
-    numbers_t = paragraph_numbers(project, analysis, parity.lang)
+    numbers = numbers if numbers is not None else {}
+    for side in (parity.source_lang, parity.lang):
+        if side not in numbers:
+            numbers[side] = paragraph_numbers(project, analysis, side)
+    numbers_s, numbers_t = numbers[parity.source_lang], numbers[parity.lang]
     short = text("paragraph_short", lang)
     rows = []
     for pair in parity.pairs:

@@ -8,6 +8,7 @@ builds either way.
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 import json
 import os
@@ -100,6 +101,7 @@ _NOT_PROSE = [
 ]
 
 
+@functools.lru_cache(maxsize=1024)  # (the status page of each language counts every chapter)
 def word_count(body: str) -> int:
     for pattern in _NOT_PROSE:
         body = pattern.sub(" ", body)
