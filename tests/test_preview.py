@@ -110,9 +110,11 @@ def test_run_serve_shows_a_saved_edit(repo, tmp_path):
         port = s.getsockname()[1]
     run_script = (REPO_ROOT / "run").read_text("utf-8")
     options = re.search(r"serve\) exec \S+ -m mkdocs serve (.*?) \"\$@\"", run_script).group(1).split()
+    log = tmp_path / "serve.log"
     proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
-                            cwd=repo, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            cwd=repo, stdout=subprocess.DEVNULL, stderr=log.open("wb"),
                             env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    builds = lambda: log.read_text("utf-8", "replace").count("Building documentation")  # noqa: E731
     try:
         url = f"http://127.0.0.1:{port}/introduction/"
         deadline = time.monotonic() + 120
@@ -137,6 +139,10 @@ def test_run_serve_shows_a_saved_edit(repo, tmp_path):
         assert len(locations) == len(set(locations)) and set(locations) == {d["location"] for d in before}
         assert any("Quokkaword2" in d["text"] for d in after)
         assert not any("Quokkaword1" in d["text"] for d in after)
+        # Built once a save, and not again without one (the build reads the sources it watches).
+        made = builds()
+        time.sleep(2)
+        assert builds() == made <= 1 + 3 * 2, log.read_text("utf-8", "replace")
     finally:
         proc.terminate()
         proc.wait(timeout=20)

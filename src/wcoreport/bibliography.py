@@ -256,7 +256,28 @@ def _blocks(library: bibtexparser.Library) -> list[model.Block]:
 
 
 def load_bibliography(path: Path, problems: Problems) -> Bibliography:
-    """Read and check `references.bib`; every problem goes to `problems`, nothing raises."""
+    """Read and check `references.bib`; every problem goes to `problems`, nothing raises.
+    The same file read again in this process (a reload of `mkdocs serve`) is not parsed again."""
+    global _last
+    try:
+        key = (str(path), path.read_bytes())
+    except OSError:
+        key = None
+    if key is not None and _last is not None and _last[0] == key:
+        problems.extend(_last[2])
+        return _last[1]
+    found = Problems(problems.root)
+    bibliography = _load_bibliography(path, found)
+    problems.extend(found)
+    if key is not None:
+        _last = (key, bibliography, found)
+    return bibliography
+
+
+_last: tuple[tuple[str, bytes], Bibliography, Problems] | None = None
+
+
+def _load_bibliography(path: Path, problems: Problems) -> Bibliography:
     if not path.is_file():
         problems.error(path, 0, "the bibliography file is missing")
         return Bibliography(path, {})

@@ -7,7 +7,9 @@ Schemas are declared with pydantic; `validate` turns its errors into `Problems`.
 
 from __future__ import annotations
 
+import copy
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -131,7 +133,28 @@ def _build_container(node, loader, loc, lines, problems, path, offset, built, op
 
 
 def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> YamlData | None:
-    """Parse YAML text; report a syntax error with its line and return None."""
+    """Parse YAML text; report a syntax error with its line and return None. A text parsed
+    before in this process (a reload of `mkdocs serve`) is not parsed again: its result is
+    given as a copy, with the problems it had."""
+    key = (text, str(path), line_offset)
+    with _PARSED_LOCK:
+        known = _PARSED.get(key)
+    if known is None:
+        found = Problems(problems.root)
+        known = (_parse_yaml(text, path, found, line_offset), found)
+        with _PARSED_LOCK:
+            if len(_PARSED) >= 4096:
+                _PARSED.clear()
+            _PARSED[key] = known
+    problems.extend(known[1])
+    return copy.deepcopy(known[0])
+
+
+_PARSED: dict[tuple[str, str, int], tuple["YamlData | None", Problems]] = {}
+_PARSED_LOCK = threading.Lock()
+
+
+def _parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> YamlData | None:
     try:
         loader = _Loader(text)
         try:

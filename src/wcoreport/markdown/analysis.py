@@ -627,6 +627,13 @@ def analyse_language(project: "Project", lang: str, problems: Problems, context:
     """Every chapter and case study of a language, analysed: expanded, then read by pandoc
     all at once (parse_pages), then checked page by page. `context`: context_digest(project)."""
     names = [c.name for c in project.chapters if lang in c.texts]
+    # A reload of `mkdocs serve` whose edit is in another language reads nothing of this one.
+    whole = digest([lang, context, _sources_digest(project, lang), *names, *project.casestudies])
+    last = _LAST_LANGUAGE.get(lang)
+    if last is not None and last[0] == whole:
+        problems.extend(last[2])
+        return last[1]
+    reported_all = Problems(project.root)
     # Each page reports into its own collector, merged in order.
     jobs: list[tuple[str, str, Problems]] = [("page", n, Problems(project.root)) for n in names]
     jobs += [("casestudy", cid, Problems(project.root)) for cid in project.casestudies]
@@ -657,8 +664,25 @@ def analyse_language(project: "Project", lang: str, problems: Problems, context:
                 found.extend(reported)
             (pages if kind == "page" else studies)[name] = result
         problems.extend(found)
+        reported_all.extend(found)
     _remember(lang, memo)
-    return LanguageAnalysis(lang, pages, studies)
+    result = LanguageAnalysis(lang, pages, studies)
+    _LAST_LANGUAGE[lang] = (whole, result, reported_all)
+    return result
+
+
+def _sources_digest(project: "Project", lang: str) -> str:
+    """The text of every Markdown file a language's pages can read: its folder of docs/ (pages
+    and includes) and the case studies' texts. (What else they read is in context_digest.)"""
+    parts: list[str | bytes] = []
+    for folder in (project.docs_dir / lang, project.root / "casestudies"):
+        for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+            parts.append(str(path))
+            try:
+                parts.append(path.read_bytes())
+            except OSError:
+                parts.append("-")
+    return digest(parts)
 
 
 def _origin(origin: list[tuple[Path, int]]) -> str:
@@ -673,6 +697,8 @@ def _origin(origin: list[tuple[Path, int]]) -> str:
 _MEMO: dict[str, tuple["PageAnalysis", Problems]] = {}
 _MEMO_LANG: dict[str, set[str]] = {}
 _MEMO_LOCK = threading.Lock()
+# The last analysis of each language, by all it was made from (analyse_language).
+_LAST_LANGUAGE: dict[str, tuple[str, LanguageAnalysis, Problems]] = {}
 
 
 def _remember(lang: str, memo: dict) -> None:

@@ -123,14 +123,20 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+_MARKERS = re.compile(r"^(?:\s*(?:[-*+]|\d{1,9}[.)])(?=\s))+")
+_MARKER = re.compile(r"[-*+]|\d{1,9}[.)]")
+
+
 def _nesting(line: str) -> int:
     """How many block containers a line opens or sits in: quote marks, list markers, indent."""
+    if line[:1].isalpha():  # (most lines: no quote, no marker, no indent)
+        return 0
     quotes = QUOTE_PREFIX.match(line)
     depth = quotes.group(0).count(">") if quotes else 0
     rest = line[quotes.end():] if quotes else line
-    markers = re.match(r"^(?:\s*(?:[-*+]|\d{1,9}[.)])(?=\s))+", rest)
+    markers = _MARKERS.match(rest)
     if markers:
-        depth += len(re.findall(r"[-*+]|\d{1,9}[.)]", markers.group(0)))
+        depth += len(_MARKER.findall(markers.group(0)))
     return depth + _indent(rest.replace("\t", "    ")) // 4
 
 

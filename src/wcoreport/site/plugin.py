@@ -35,6 +35,7 @@ from .preview import SitePages
 from .handover import fingerprint, received
 from .render import RenderedPage, page_url, relative_url
 from .search_split import point_search_at_language, split_search_index
+from .watch import native_observer
 
 log = get_plugin_logger(__name__)
 CSS = "assets/wcoreport.css"
@@ -344,6 +345,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                          root / "technologies.yml"):
                 if path.exists():
                     server.watch(str(path))
+        native_observer(server)  # told of a save at once (watch.py)
         return server
 
     @event_priority(-200)  # after mkdocs-static-i18n has built every language and the whole index
