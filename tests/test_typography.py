@@ -114,3 +114,29 @@ def test_html_skips_code_and_tags():
                                    f"l’accord</a>{N}!</p><pre>x = \"y\"; z</pre>")
     assert apply_to_html("<p>l'OMD &amp; l'UE; &#39;x&#39;</p>") == f"<p>l’OMD &amp; l’UE{N}; &#39;x&#39;</p>"
     assert apply_to_html('<p>"Smart" customs\'</p>', "en") == "<p>“Smart” customs’</p>"
+
+
+def test_the_report_is_typeset_whole(tmp_path, copy_repo):
+    """The report typesets only what it adds to the pages (typeset once, by the shared
+    document): its title block, its tables, chapter numbers, and the text around a link that
+    leaves the report (a link to a site-only page becomes its words alone). The result is what
+    typesetting the whole report again gives: nothing is left out."""
+    from wcoreport.markdown.document import document
+    from wcoreport.markdown.gate import check_project
+    from wcoreport.markdown.pandoc_ast import copy_tree, stringify
+    from wcoreport.markdown.typeset import typeset_blocks
+    from wcoreport.project import load_project
+    from wcoreport.report.build import report_document
+
+    root = copy_repo(tmp_path / "repo")
+    drones = root / "docs" / "fr" / "drones.md"
+    drones.write_text(drones.read_text("utf-8").rstrip("\n")
+                      + " Voir [la page d'accueil](index.md): elle présente le rapport.\n", "utf-8")
+    project = load_project(root)
+    analysis = check_project(project, parity=None)
+    assert not project.problems.errors, project.problems.errors
+    for lang in project.languages:
+        doc = report_document(project, analysis, lang, document(project, analysis, lang))
+        assert typeset_blocks(copy_tree(doc["blocks"]), lang) == doc["blocks"], lang
+        if lang == "fr":  # the link's words now touch the colon: French spacing sees them
+            assert f"accueil{N}: elle présente" in stringify(doc["blocks"])

@@ -146,14 +146,20 @@ def table_cells(c: list) -> Iterator[list]:
             yield cell[4]
 
 
+# Nodes with no child nodes (most of a tree: words and spaces): the walks skip children() there.
+LEAVES = frozenset({"Str", "Space", "SoftBreak", "LineBreak", "Code", "CodeBlock", "RawBlock", "RawInline",
+                    "Math", "HorizontalRule", "Null"})
+
+
 def walk(nodes: list, visit: Callable[[Node, int], None], depth: int = 0) -> None:
     """Call `visit(node, depth)` on every node below `nodes`, in document order (pre-order)."""
     for node in nodes:
         if not isinstance(node, dict):
             continue
         visit(node, depth)
-        for child in children(node):
-            walk(child, visit, depth + 1)
+        if node.get("t") not in LEAVES:
+            for child in children(node):
+                walk(child, visit, depth + 1)
 
 
 def block_children(node: Node) -> Iterator[list]:
@@ -191,7 +197,16 @@ def walk_blocks(blocks: list, visit: Callable[[Node], None]) -> None:
 def cites(nodes: list) -> list[Node]:
     """Every citation (Cite node) below `nodes`, in document order."""
     found: list[Node] = []
-    walk(nodes, lambda node, _depth: found.append(node) if node["t"] == "Cite" else None)
+
+    def visit(nodes: list) -> None:
+        for node in nodes:
+            if isinstance(node, dict) and node.get("t") not in LEAVES:
+                if node["t"] == "Cite":
+                    found.append(node)
+                for child in children(node):
+                    visit(child)
+
+    visit(nodes)
     return found
 
 
@@ -201,8 +216,9 @@ def map_inlines(nodes: list, change: Callable[[Node], list | None]) -> list:
     out = []
     for node in nodes:
         if isinstance(node, dict):
-            for child in children(node):
-                child[:] = map_inlines(child, change)
+            if node.get("t") not in LEAVES:
+                for child in children(node):
+                    child[:] = map_inlines(child, change)
             replaced = change(node)
             if replaced is not None:
                 out.extend(replaced)

@@ -89,14 +89,8 @@ def _walk(node: Any, lang: str) -> Any:
     return node
 
 
-def apply_typography(doc: dict, lang: str) -> dict:
-    """Give all the text of a pandoc JSON document the typography of `lang`, in place (and
-    return it). Applied twice, it changes nothing more."""
-    _walk(doc["blocks"], lang)
-    _walk(doc.get("meta", {}), lang)
-    return doc
-
-
 def typeset_blocks(blocks: list, lang: str) -> list:
-    """`apply_typography` on a list of blocks, in place."""
+    """Give all the text of a list of blocks (or of one node) the typography of `lang`, in
+    place (and return it). Applied twice, it changes nothing more: a part typeset alone is
+    typeset as it would be in the whole."""
     return _walk(blocks, lang)

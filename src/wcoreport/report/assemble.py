@@ -17,6 +17,7 @@ from ..markdown.analysis import API_VERSION
 from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
 from ..markdown.pandoc_ast import Node, copy_tree, div, inlines, map_inlines, para, plain, table, walk_blocks
+from ..markdown.typeset import typeset_blocks
 from ..metadata import Metadata
 from ..strings import text
 from ..vocabulary import REGIONS, SOURCES
@@ -137,28 +138,37 @@ class _Links:
         headings = self.found.pages[name].headings
         return "#" + headings[0].ident if headings else None
 
-    def rewrite(self, page: str, blocks: list[Node]) -> list[Node]:
+    def rewrite(self, page: str, blocks: list[Node]) -> tuple[list[Node], bool]:
+        """The blocks with their links rewritten; and whether a link became its text alone
+        (its words now run on with the words around them: typography must see them again)."""
+        unwrapped = False
+
         def change(node: Node):
+            nonlocal unwrapped
             if node.get("t") != "Link":
                 return None
             target = self.target(page, node["c"][2][0])
             if target is None:
+                unwrapped = True
                 return node["c"][1]  # the link's text, without the link
             node["c"][2][0] = target
             return None
 
-        return map_inlines(blocks, change)
+        return map_inlines(blocks, change), unwrapped
 
 
 def assemble(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page]) -> dict:
-    """The whole report in one language, as pandoc's tree (pages: the shared document's)."""
+    """The whole report in one language, as pandoc's tree (pages: the shared document's,
+    typeset). What it adds or joins is typeset here; the pages' text is left as it came."""
     report = [p for p in pages if p.in_report]
     links = _Links(project, analysis, lang, {p.name for p in report})
     abbreviations = {abbr: full for p in report for abbr, (full, _path, _line)
                      in analysis.languages[lang].pages[p.name].abbreviations.items()}
-    blocks = front_matter(project.metadata, lang)
+    blocks = typeset_blocks(front_matter(project.metadata, lang), lang)
     for page in report:
-        body = links.rewrite(page.name, copy_tree(page.blocks))  # the site reads them too
+        body, unwrapped = links.rewrite(page.name, copy_tree(page.blocks))  # the site reads them too
+        if unwrapped:
+            typeset_blocks(body, lang)
         _fill_directives(project, lang, body, report, abbreviations)
         lines = analysis.languages[lang].pages[page.name].block_lines
         body = _mark_sources(project, body, lines)
@@ -186,9 +196,9 @@ def _fill_directives(project: "Project", lang: str, blocks: list[Node], pages: l
             return
         classes = node["c"][0][1]
         if "wco-casestudies" in classes:
-            node["c"][1] = [catalogue_table(project, lang)]
+            node["c"][1] = typeset_blocks([catalogue_table(project, lang)], lang)
         elif "wco-abbreviations" in classes:
-            node["c"][1] = [abbreviations_list(pages, abbreviations)]
+            node["c"][1] = typeset_blocks([abbreviations_list(pages, abbreviations)], lang)
 
     walk_blocks(blocks, visit)
 

@@ -24,14 +24,14 @@ from ..markdown.document import Page, document
 from ..markdown.gate import ProjectAnalysis
 from ..data import render_chart
 from ..markdown.analysis import CHART_SCHEME
-from ..markdown.pandoc_ast import children, copy_tree, map_inlines, walk
+from ..markdown.pandoc_ast import LEAVES, children, copy_tree, map_inlines, walk
 from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
 from .assemble import SOURCE_LINE, assemble
 from .docx_package import set_custom_properties, set_title
 from .docx_reference import build_reference_docx
-from ..markdown.typeset import apply_typography
+from ..markdown.typeset import typeset_blocks
 from .numbering import number_document
 from .provenance import Provenance, anchor_blocks, provenance
 from .styled_blocks import render_styled_blocks
@@ -57,10 +57,6 @@ class Output:
 
 def output_path(project: Project, out_dir: Path, lang: str, fmt: str) -> Path:
     return out_dir / f"{project.metadata.output_name}-{lang}.{fmt}"
-
-
-def _typography(lang: str, doc: dict) -> dict:
-    return apply_typography(doc, lang)
 
 
 def _charts(project: Project, lang: str, doc: dict, fmt: str, workdir: Path | None = None) -> dict:
@@ -113,20 +109,18 @@ def _holds_chart(nodes: list) -> bool:
             return True
         if kind == "Div" and "wco-chart-data" in node["c"][0][1]:
             return True
-        if kind not in _LEAVES and any(_holds_chart(child) for child in children(node)):
+        if kind not in LEAVES and any(_holds_chart(child) for child in children(node)):
             return True
     return False
 
 
-_LEAVES = {"Str", "Space", "SoftBreak", "LineBreak", "Code", "CodeBlock", "RawBlock", "RawInline", "Math",
-           "HorizontalRule", "Null"}
-
-
 def report_document(project: Project, analysis: ProjectAnalysis, lang: str, pages: list[Page]) -> dict:
     """The report of a language as pandoc's tree: assembled, numbered, typeset."""
-    doc = assemble(project, analysis, lang, pages)  # (nothing raw but ours: document._no_raw)
+    doc = assemble(project, analysis, lang, pages)  # (nothing raw but ours: document._no_raw; typeset)
     number_document(doc)
-    return _typography(lang, doc)
+    # The chapters' titles begin with their numbers now ("II. "): typeset again.
+    typeset_blocks([b for b in doc["blocks"] if b["t"] == "Header" and b["c"][0] == 1], lang)
+    return doc
 
 
 def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Path,
