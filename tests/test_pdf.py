@@ -124,3 +124,37 @@ def test_pdftotext_reads_the_french_text(report_dir, output_name, require_tool):
                          capture_output=True, text=True, check=True).stdout
     assert "Comité technique permanent" in out
     assert "Étude de cas" in out
+
+
+def test_typst_written_by_chapters_is_pandocs_whole(tmp_path, copy_repo, monkeypatch):
+    """to_typst has pandoc write each chapter alone (a rebuild writes only the changed one)
+    and joins them: the text must be what pandoc writes from the whole report at once, also
+    where a chapter ends in a list, a note, a table or a quotation."""
+    from wcoreport.markdown.document import document
+    from wcoreport.markdown.gate import check_project
+    from wcoreport.pandoc import run_pandoc
+    from wcoreport.project import load_project
+    from wcoreport.report import build
+
+    monkeypatch.setenv("WCOREPORT_NO_CACHE", "1")
+    root = copy_repo(tmp_path / "repo")
+    endings = ["- a list item\n- the last item[^n]\n\n[^n]: A note at the end.\n",
+               "| A | B |\n|---|---|\n| 1 | 2 |\n",
+               "> A quotation that ends the chapter.\n"]
+    pages = sorted((root / "docs" / "en").glob("*.md"))
+    for page, ending in zip([p for p in pages if p.name not in ("index.md",)], endings):
+        page.write_text(page.read_text("utf-8").rstrip("\n") + "\n\n" + ending, "utf-8")
+    project = load_project(root)
+    analysis = check_project(project, parity=None)
+    assert not project.problems.errors, project.problems.errors
+    for lang in project.languages:
+        doc = build.report_document(project, analysis, lang, document(project, analysis, lang))
+        by_chapters = build.to_typst(project, lang, doc)
+        rendered = build.render_styled_blocks(build._charts(project, lang, doc, "typst"), "typst")
+        locale = project.locale(lang)
+        region = locale.split("-")[1] if "-" in locale else ""
+        whole = run_pandoc(["-f", "json", "-t", "typst-citations",
+                            f"--template={build._resource('templates/wco.typst')}",
+                            "-V", f"lang={lang}", "-V", f"region={region}"], build._json(rendered)).decode("utf-8")
+        assert len(build._chapters(rendered["blocks"])) > 5  # (written by chapters indeed)
+        assert by_chapters == whole, lang

@@ -20,7 +20,6 @@ import gc
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from .cache import file_digest
 from .diagnostics import ContentError, Severity
-from .outputs import DOWNLOADS_ENV, atomic_directory
+from .outputs import atomic_directory
 from .pandoc import ToolError
 
 COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff", "redline", "clean")
@@ -192,65 +191,84 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
 
 
 def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, sources: tuple) -> list[Path]:
-    from .markdown.document import document
-
     root = project.root
     outputs: list[Path] = []
     reports = out / "report"
     with_site = args.command in ("all", "site")
     build_report_files = args.command in ("all", "report")
     formats = tuple(args.format) if args.format else ("docx", "pdf")
-    # The steps: the check (done), citations, the site's pages and MkDocs, then per language
-    # the report's assembly and each file.
-    say.expect(2 + (2 if with_site else 0) + (len(languages) * (1 + len(formats)) if build_report_files else 0))
+    # The steps: the check (done), the site's pages and MkDocs, then per language the report's
+    # assembly and each file. (Citations are formatted where first needed: not a step of its own.)
+    say.expect(1 + (2 if with_site else 0) + (len(languages) * (1 + len(formats)) if build_report_files else 0))
     if build_report_files:
         from .report.build import output_path
 
         downloads = [output_path(project, reports, lang, fmt).name for lang in languages for fmt in formats]
     else:  # the site alone offers the reports of the last build, if any
         downloads = sorted(p.name for p in reports.glob("*") if p.suffix in (".docx", ".pdf"))
-    site_languages = project.languages if with_site else ()
-    needed = [lang for lang in project.languages if lang in languages or lang in site_languages]
-    say(f"Formatting citations (pandoc + citeproc): {', '.join(needed)}")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        documents = dict(zip(needed, pool.map(lambda lang: document(project, analysis, lang), needed)))
+    documents = _Documents(project, analysis, say)
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=1) as pool:
         # Every output is made beside its place and moved in only when ALL are made: a failed
         # or interrupted build leaves the previous outputs as they were (outputs.py).
         staged_reports = reports
-        site_job, staged_site = None, None
-
-        def start_site() -> None:
-            """The site's pages, then MkDocs in its own process, while the reports are made."""
-            nonlocal site_job, staged_site
-            if not with_site:
-                return
-            from .site.handover import Handover, save
-            from .site.render import site_pages
+        site, site_job, staged_site = None, None, None
+        if with_site:  # MkDocs starts now, and waits for the site's pages (handover.py)
+            from .site.handover import SiteBuild
 
             staged_site = stack.enter_context(atomic_directory(out / "site"))
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
+            site = SiteBuild(root, staged_site, downloads, workdir)
+            stack.callback(site.stop)
+
+        def start_site() -> None:
+            """The site's pages, handed to MkDocs, which builds while the reports are made."""
+            nonlocal site_job
+            if site is None:
+                return
+            from .site.handover import Handover
+            from .site.render import language_site
+
             say("Rendering the site's pages (pandoc)")
             with ThreadPoolExecutor(max_workers=2) as render:
                 pages = dict(zip(project.languages, render.map(
-                    lambda lang: site_pages(project, analysis, lang, documents[lang]), project.languages)))
-            given = workdir / "handover.pickle"
-            save(given, Handover(sources, project, analysis, pages))
+                    lambda lang: language_site(project, analysis, lang, lambda: documents(lang)), project.languages)))
+            handover = Handover(sources, project, analysis, pages)
             say("Building the website (mkdocs build --strict)")
-            site_job = pool.submit(build_site, root, staged_site, downloads, given)
+            site_job = pool.submit(lambda: (site.hand_over(handover), site.wait()))
 
         start_site()  # first: the site is the longest part of the build
         if build_report_files:
             from .report.build import build_reports
 
             staged_reports = stack.enter_context(atomic_directory(reports, keep=True))
-            built = build_reports(project, analysis, staged_reports, documents, languages, formats, say)
+            with ThreadPoolExecutor(max_workers=2) as threads:  # (made already if the site needed them)
+                made = dict(zip(languages, threads.map(documents, languages)))
+            built = build_reports(project, analysis, staged_reports, made, languages, formats, say)
             outputs += [reports / o.path.name for o in built]
         if site_job is not None:
             site_job.result()
             copy_downloads(staged_reports, staged_site / "downloads", downloads)
             outputs.append(out / "site" / "index.html")
     return outputs
+
+
+class _Documents:
+    """Each language's document (markdown/document.py), made once, where first needed: by the
+    site for the pages it does not keep between builds, or by the reports."""
+
+    def __init__(self, project, analysis, say):
+        self.project, self.analysis, self.say = project, analysis, say
+        self._made: dict[str, list] = {}
+        self._locks = {lang: threading.Lock() for lang in project.languages}
+
+    def __call__(self, lang: str) -> list:
+        from .markdown.document import document
+
+        with self._locks[lang]:
+            if lang not in self._made:
+                self.say(f"Formatting citations (pandoc + citeproc): {lang}", step=False)
+                self._made[lang] = document(self.project, self.analysis, lang)
+            return self._made[lang]
 
 
 class Progress:
@@ -375,26 +393,6 @@ def _xliff(project, args, out: Path) -> int:
         print("build_report: nothing was written.", file=sys.stderr)
         return 1
     raise ToolError("use 'xliff export --lang LANG' or 'xliff import FILE...'")
-
-
-def build_site(root: Path, target: Path, downloads: list[str], handover: Path | None = None) -> None:
-    """Run a strict MkDocs build into `target`; the pages link the report files `downloads`;
-    `handover`: the project, its analysis and the site's pages, as this build made them
-    (site/handover.py)."""
-    from .site.handover import HANDOVER_ENV
-
-    env = {**os.environ, "PYTHONWARNINGS": "ignore", DOWNLOADS_ENV: os.pathsep.join(downloads)}
-    env.pop(HANDOVER_ENV, None)
-    if handover is not None:
-        env[HANDOVER_ENV] = str(handover)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
-         "-d", str(target)],
-        cwd=root, capture_output=True, text=True, env=env,
-    )
-    if proc.returncode != 0:
-        lines = [ln for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip() and "Traceback" not in ln]
-        raise ToolError("the site build failed:\n" + "\n".join(lines[-30:]))
 
 
 def copy_downloads(reports: Path, target: Path, names: list[str]) -> None:

@@ -11,6 +11,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import orjson
+
 
 class ToolError(Exception):
     """An external tool (pandoc, Typst) failed or is missing; the message says which and why."""
@@ -72,7 +74,7 @@ def run_pandoc_batch(requests: list[dict]) -> list[str | ToolError]:
     (an error, or a warning as run_pandoc would raise)."""
     if not requests:
         return []
-    body = json.dumps(requests, separators=(",", ":")).encode("utf-8")
+    body = orjson.dumps(requests)
     env = {**os.environ, "REQUEST_METHOD": "POST", "PATH_INFO": "/batch", "SCRIPT_NAME": "/pandoc-server.cgi",
            "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)), "HTTP_ACCEPT": "application/json",
            "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",

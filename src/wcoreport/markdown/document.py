@@ -26,7 +26,7 @@ from .analysis import API_VERSION, PageAnalysis
 from .citeproc_input import CitationsOnly, in_text_style
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
 from .typeset import typeset_blocks
-from .pandoc_ast import Node, attribute, cites, copy_tree, div, inlines, map_inlines, walk, walk_blocks
+from .pandoc_ast import Node, attribute, cites, copy_tree, div, inlines, map_inlines, to_json, walk, walk_blocks
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -168,7 +168,7 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
         only = CitationsOnly(doc, REFS) if in_text_style(csl) else None
         out = None
         for given in ([only.doc, doc] if only is not None and only.usable else [doc]):
-            source = json.dumps(given, separators=(",", ":"))
+            source = to_json(given)
             inputs = [source, file_digest(references), project.locale(lang), file_digest(csl)]
             made = results(project).memo("citeproc", inputs, lambda: run_pandoc(args, source))
             out = json.loads(made)

@@ -23,10 +23,10 @@ from ..cache import build_date, file_digest, folder_digest, results
 from ..markdown.document import Page, document
 from ..markdown.gate import ProjectAnalysis
 from ..data import render_chart
-from ..markdown.analysis import CHART_SCHEME
-from ..markdown.pandoc_ast import LEAVES, children, copy_tree, map_inlines, walk
+from ..markdown.analysis import API_VERSION, CHART_SCHEME
+from ..markdown.pandoc_ast import LEAVES, children, copy_tree, map_inlines, to_json, walk
 from ..outputs import atomic_write
-from ..pandoc import ToolError, run_pandoc
+from ..pandoc import ToolError, run_pandoc, run_pandoc_batch
 from ..project import Project
 from .assemble import SOURCE_LINE, assemble
 from .docx_package import set_custom_properties, set_title
@@ -156,18 +156,51 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
 
 
 def to_typst(project: Project, lang: str, doc: dict) -> str:
+    """The report of a language as Typst source: pandoc's Typst writer with our template.
+
+    pandoc writes each chapter on its own (all in one process: run_pandoc_batch), each kept
+    between builds by its content, and then the template around them: a rebuild after an edit
+    writes one chapter again, not the report. The text is the same as pandoc's on the whole
+    document (tests/test_pdf.py): a chapter starts at its title, right after the mark of the
+    line it was typed at (assemble.py), a raw block that pandoc ends with one line end."""
     locale = project.locale(lang)
     region = locale.split("-")[1] if "-" in locale else ""
     args = ["-f", "json", "-t", "typst-citations", f"--template={_resource('templates/wco.typst')}",
             "-V", f"lang={lang}", "-V", f"region={region}"]
-    source = _json(render_styled_blocks(_charts(project, lang, doc, "typst"), "typst"))
+    rendered = render_styled_blocks(_charts(project, lang, doc, "typst"), "typst")
+    parts = [to_json({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks})
+             for blocks in _chapters(rendered["blocks"])]
+
+    def write(missing: list[int]) -> list[bytes | Exception]:
+        written = run_pandoc_batch([{"from": "json", "to": "typst-citations", "text": parts[i]} for i in missing])
+        return [w if isinstance(w, Exception) else w.encode("utf-8") for w in written]
+
+    cache = results(project)
+    made = cache.memo_many("typst-part", [["-f", "json", "-t", "typst-citations", part] for part in parts], write)
+    for result in made:
+        if isinstance(result, Exception):
+            raise result  # the tree is ours and checked: pandoc's complaint is a bug of ours
+    body = "\n".join(result.decode("utf-8").rstrip("\n") for result in made)
+    source = _json({**rendered, "blocks": [{"t": "RawBlock", "c": ["typst", body]}]})
     # The template is one of this package's files: every key already holds them (cache.toolchain).
-    return results(project).memo("typst", [*args[:3], *args[4:], source],
-                                 lambda: run_pandoc(args, source)).decode("utf-8")
+    return cache.memo("typst", [*args[:3], *args[4:], source], lambda: run_pandoc(args, source)).decode("utf-8")
+
+
+def _chapters(blocks: list) -> list[list]:
+    """The report's top-level blocks cut before each chapter's title (a level-1 heading that
+    follows its source mark): the parts pandoc can write one by one."""
+    parts: list[list] = [[]]
+    for block in blocks:
+        previous = parts[-1][-1] if parts[-1] else None
+        if block["t"] == "Header" and block["c"][0] == 1 and previous is not None \
+                and previous["t"] == "RawBlock" and previous["c"][1].startswith(f"// {SOURCE_LINE} "):
+            parts.append([])
+        parts[-1].append(block)
+    return parts
 
 
 def _json(doc: dict) -> str:
-    return json.dumps(doc, separators=(",", ":"))
+    return to_json(doc)
 
 
 _GENERATED_LINE = re.compile(r"\.typ:(\d+):(\d+)")
@@ -239,38 +272,36 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
         tmp.write_bytes(pdf)
 
 
-def write_language(project: Project, lang: str, doc: dict, out_dir: Path, formats: tuple[str, ...],
-                   progress: Progress, stamp: Provenance | None = None) -> list[Output]:
-    outputs = []
-    with tempfile.TemporaryDirectory(prefix="wcoreport-") as workdir:
-        if "docx" in formats:
-            progress(f"[{lang}] writing DOCX")
-            target = output_path(project, out_dir, lang, "docx")
+def write_format(project: Project, lang: str, doc: dict, out_dir: Path, fmt: str, progress: Progress,
+                 stamp: Provenance | None = None) -> Output:
+    """One file of a language's report: its DOCX (`stamp`: see write_docx) or its PDF."""
+    target = output_path(project, out_dir, lang, fmt)
+    if fmt == "docx":
+        progress(f"[{lang}] writing DOCX")
+        with tempfile.TemporaryDirectory(prefix="wcoreport-") as workdir:
             write_docx(project, lang, doc, target, Path(workdir), stamp)
-            outputs.append(Output(lang, "docx", target))
-        if "pdf" in formats:
-            progress(f"[{lang}] writing PDF (pandoc -> Typst)")
-            target = output_path(project, out_dir, lang, "pdf")
-            write_pdf(project, lang, to_typst(project, lang, doc), target)
-            outputs.append(Output(lang, "pdf", target))
-    return outputs
+    else:
+        progress(f"[{lang}] writing PDF (pandoc -> Typst)")
+        write_pdf(project, lang, to_typst(project, lang, doc), target)
+    return Output(lang, fmt, target)
 
 
 def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
                   documents: dict[str, list[Page]] | None = None, languages: tuple[str, ...] | None = None,
                   formats: tuple[str, ...] = FORMATS, progress: Progress = lambda _: None) -> list[Output]:
     """Build the DOCX and PDF of each language from the checked analysis (the caller has made
-    sure it has no errors); `documents`: the shared documents, if already made. Each
-    language's files are written (pandoc and Typst, outside Python's lock) as soon as its
-    report is assembled."""
+    sure it has no errors); `documents`: the shared documents, if already made. Each file is
+    written (pandoc and Typst, outside Python's lock) as soon as its language's report is
+    assembled, each in a thread of its own: a language's PDF does not wait for its DOCX."""
     languages = languages or project.languages
     out_dir.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=min(2, len(languages))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, len(languages) * len(formats))) as pool:
         jobs = []
         for lang in languages:
             pages = documents[lang] if documents and lang in documents else document(project, analysis, lang)
             progress(f"[{lang}] assembling the report")
             doc = report_document(project, analysis, lang, pages)
             stamp = provenance(project, analysis, lang) if "docx" in formats else None
-            jobs.append(pool.submit(write_language, project, lang, doc, out_dir, formats, progress, stamp))
-        return [output for job in jobs for output in job.result()]
+            jobs += [pool.submit(write_format, project, lang, doc, out_dir, fmt, progress, stamp)
+                     for fmt in FORMATS if fmt in formats]
+        return [job.result() for job in jobs]

@@ -2,10 +2,13 @@
 load, check and render every page a second time: the project as loaded, its analysis, and the
 site's pages as made from the report's own citeproc runs.
 
-The handover is a file named by an environment variable that only the build command sets
-(cli.build_site), written just before MkDocs starts. It carries the fingerprint of the sources
-it was made from (file names, sizes and times): if they changed since, or the file cannot be
-read, the plugin loads and checks the sources itself, as a plain `mkdocs build` does.
+The build command starts MkDocs early (`SiteBuild`): while the build checks and renders, MkDocs
+imports itself, reads its configuration and loads the theme, then waits in the plugin's
+`on_config` for the handover on its standard input (`received`). The environment variable
+`WCOREPORT_HANDOVER`, which only the build command sets, says to wait for it. The handover
+carries the fingerprint of the sources it was made from (file names, sizes and times): if they
+changed since, or nothing readable comes (the build failed and closed the pipe), the plugin
+loads and checks the sources itself, as a plain `mkdocs build` does.
 """
 
 from __future__ import annotations
@@ -13,9 +16,14 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..outputs import DOWNLOADS_ENV
+from ..pandoc import ToolError
 
 if TYPE_CHECKING:
     from ..markdown.gate import ProjectAnalysis
@@ -51,23 +59,16 @@ class Handover:
     pages: dict[str, dict[str, "RenderedPage"]]  # lang -> page -> its HTML
 
 
-def save(path: Path, handover: Handover) -> None:
-    with open(path, "wb") as f:
-        pickle.dump(handover, f, protocol=pickle.HIGHEST_PROTOCOL)
-
-
 def received(root: Path) -> Handover | None:
     """The build command's handover for the sources at `root`, if there is one and it is current."""
-    path = os.environ.get(HANDOVER_ENV)
-    if not path:
+    if os.environ.get(HANDOVER_ENV) != "stdin":
         return None
     # Millions of objects and no cycle among them: the cycle collector, run at every few
     # thousand new objects, would double the time of the load.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        with open(path, "rb") as f:
-            handover = pickle.load(f)
+        handover = pickle.load(sys.stdin.buffer)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     finally:
@@ -76,3 +77,44 @@ def received(root: Path) -> Handover | None:
     if not isinstance(handover, Handover) or handover.fingerprint != fingerprint(root):
         return None
     return handover
+
+
+class SiteBuild:
+    """`mkdocs build --strict` of the sources at `root` into `target`, started at once; its
+    pages link the report files `downloads`. `hand_over` gives it the build's work; `wait`
+    waits for it and raises ToolError with MkDocs' last lines if it failed; `stop` ends it."""
+
+    def __init__(self, root: Path, target: Path, downloads: list[str], workdir: Path):
+        env = {**os.environ, "PYTHONWARNINGS": "ignore", DOWNLOADS_ENV: os.pathsep.join(downloads),
+               HANDOVER_ENV: "stdin"}
+        # Its messages go to a file: a pipe nobody reads while it runs could fill and stop it.
+        self._log = open(workdir / "mkdocs.log", "w+b")
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f", str(root / "mkdocs.yml"),
+             "-d", str(target)],
+            cwd=root, stdin=subprocess.PIPE, stdout=self._log, stderr=subprocess.STDOUT, env=env)
+
+    def hand_over(self, handover: Handover) -> None:
+        try:
+            pickle.dump(handover, self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
+            self._proc.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # it has ended already: wait() says why
+
+    def wait(self) -> None:
+        if self._proc.stdin and not self._proc.stdin.closed:
+            self._proc.stdin.close()  # nothing more comes: it loads the sources itself
+        code = self._proc.wait()
+        self._log.seek(0)
+        output = self._log.read().decode("utf-8", "replace")
+        self._log.close()
+        if code != 0:
+            lines = [ln for ln in output.splitlines() if ln.strip() and "Traceback" not in ln]
+            raise ToolError("the site build failed:\n" + "\n".join(lines[-30:]))
+
+    def stop(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        if not self._log.closed:
+            self._log.close()

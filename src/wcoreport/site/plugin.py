@@ -124,7 +124,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             raise PluginError(f"a chapter may not be called '{STATUS_PAGE}': the site generates that page")
         self.project, self.analysis = project, analysis
         self.translations = project_translations(project)
-        given = handed.pages if handed is not None else {}
+        given = handed.pages if handed is not None and directory_urls else {}  # (made for directory URLs)
         missing = [lang for lang in project.languages if lang not in given]
         try:
             # A reload of `mkdocs serve` makes again only the pages an edit reaches (preview.py).

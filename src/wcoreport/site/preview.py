@@ -60,7 +60,9 @@ class SitePages:
             pages = document(project, analysis, lang)
             made = {}
         formatted = {page.name: copy_tree(cites(page.blocks)) for page in pages}  # before rendering changes them
-        rendered = site_pages(project, analysis, lang, pages, directory_urls) if pages else {}
+        by_name = {page.name: page for page in pages}
+        rendered = site_pages(project, analysis, lang, [(page.name, page.in_report) for page in pages],
+                              lambda missing: [by_name[name] for name, _ in missing], directory_urls)
         for page in pages:
             made[page.name] = _Made(analysed[page.name].digest, rendered[page.name], formatted[page.name])
         made = {name: made[name] for name, _ in order}

@@ -14,7 +14,7 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..cache import Cache, digest, file_digest, results
 from ..citation_style import style_path
@@ -22,9 +22,9 @@ from ..data import render_chart
 from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
 from ..markdown.citeproc_input import in_text_style
 from ..strings import text as label
-from ..markdown.document import Page, analysed_pages, page_order
+from ..markdown.document import Page, analysed_pages, page_alone, page_order
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, attribute, copy_tree, div, map_inlines, walk_blocks
+from ..markdown.pandoc_ast import Node, attribute, cites, copy_tree, div, map_inlines, to_json, walk_blocks
 from ..pandoc import run_pandoc_batch
 from ..typography import apply_to_html
 from .catalogue import catalogue_html
@@ -163,7 +163,7 @@ _HTML_ARGS = ["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting
 
 def _html(pages: list[list[Node]], id_prefix: str = "", cache: Cache | None = None) -> list[str]:
     """Each page's blocks (typeset: document.py) as HTML, written by one pandoc process."""
-    sources = [json.dumps({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks}, separators=(",", ":"))
+    sources = [to_json({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks})
                for blocks in pages]
     options = {**_HTML_OPTIONS, **({"identifier-prefix": id_prefix} if id_prefix else {})}
     args = _HTML_ARGS + ([f"--id-prefix={id_prefix}"] if id_prefix else [])
@@ -213,12 +213,11 @@ def language_key(project: "Project", analysis: ProjectAnalysis, lang: str, direc
                      for name, in_report in page_order(project, analysis, lang))])
 
 
-def made_alone(project: "Project", analysed: PageAnalysis) -> bool:
-    """Whether a page is made from its own sources and the language's key alone (language_key):
-    not the pages that show all case studies or all references, nor any page when the style
-    numbers citations through the document (notes)."""
-    return not analysed.directives & {"casestudies", "bibliography"} and \
-        in_text_style(style_path(project.metadata.csl, project.root))
+def _kept(project: "Project", analysed: PageAnalysis) -> bool:
+    """Whether a page's HTML is kept between builds by the language's key and its digest:
+    not the pages that show all case studies (their metadata is not in the key), nor any page
+    when the style numbers citations through the document (notes)."""
+    return "casestudies" not in analysed.directives and in_text_style(style_path(project.metadata.csl, project.root))
 
 
 def _as_bytes(page: RenderedPage) -> bytes:
@@ -230,26 +229,64 @@ def _from_bytes(data: bytes) -> RenderedPage:
     return RenderedPage(body, toc, title)
 
 
-def site_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page],
-               directory_urls: bool = True) -> dict[str, RenderedPage]:
-    """render_pages, each page kept between builds by what it is made from (language_key, its
-    analysis's digest): a rebuild after an edit writes only the pages the edit reaches."""
+Wanted = list[tuple[str, bool]]  # pages by name, and whether each is in the report
+
+
+def site_pages(project: "Project", analysis: ProjectAnalysis, lang: str, wanted: Wanted,
+               make: Callable[[Wanted], list[Page]], directory_urls: bool = True) -> dict[str, RenderedPage]:
+    """The site's HTML of the pages `wanted`, each kept between builds by what it is made from
+    (language_key, its analysis's digest): `make` is asked for the trees of the others only
+    (as the shared document makes them), and render_pages writes them."""
     analysed = analysed_pages(analysis, lang)
+    cache = results(project)
     key = language_key(project, analysis, lang, directory_urls)
-    kept = [page for page in pages if page.name in analysed and made_alone(project, analysed[page.name])]
+    keys = {name: cache.key("site-page", [key, name, str(in_report), analysed[name].digest])
+            for name, in_report in wanted if _kept(project, analysed[name])}
     made: dict[str, RenderedPage] = {}
-
-    def render(missing: list[int]) -> list[bytes]:
-        rendered = render_pages(project, analysis, lang, [kept[i] for i in missing], directory_urls)
+    for name, entry in keys.items():
+        if (data := cache.get("site-page", entry)) is not None:
+            made[name] = _from_bytes(data)
+    missing = [(name, in_report) for name, in_report in wanted if name not in made]
+    if missing:
+        rendered = render_pages(project, analysis, lang, make(missing), directory_urls)
+        for name, page in rendered.items():
+            if name in keys:
+                cache.put("site-page", keys[name], _as_bytes(page))
         made.update(rendered)
-        return [_as_bytes(rendered[kept[i].name]) for i in missing]
+    return {name: made[name] for name, _ in wanted}
 
-    found = results(project).memo_many(
-        "site-page", [[key, page.name, str(page.in_report), analysed[page.name].digest] for page in kept], render)
-    for page, data in zip(kept, found):
-        if page.name not in made:
-            made[page.name] = _from_bytes(data)
-    others = [page for page in pages if page.name not in made]
-    if others:
-        made.update(render_pages(project, analysis, lang, others, directory_urls))
-    return {page.name: made[page.name] for page in pages}
+
+def language_site(project: "Project", analysis: ProjectAnalysis, lang: str,
+                  document_of: Callable[[], list[Page]]) -> dict[str, RenderedPage]:
+    """Every page of a language for the build command's site. A page whose HTML is not kept is
+    made alone from its citations as citeproc formatted them in the last build over the same
+    citations (kept by language_key, as the preview keeps them in memory: preview.py); only
+    if one cannot be (no such build, the bibliography's page) is the language's document
+    made (`document_of()`), and its pages' citations kept for the next build."""
+    analysed = analysed_pages(analysis, lang)
+    cache = results(project)
+    key = language_key(project, analysis, lang, True)
+    alone = in_text_style(style_path(project.metadata.csl, project.root))
+
+    def cites_key(name: str) -> str:
+        return cache.key("site-cites", [key, name])
+
+    def make(missing: Wanted) -> list[Page]:
+        pages = []
+        for name, in_report in missing:
+            found = cache.get("site-cites", cites_key(name)) \
+                if alone and "bibliography" not in analysed[name].directives else None
+            if found is None:
+                break
+            pages.append(page_alone(analysis, lang, name, in_report, json.loads(found)))
+        else:
+            return pages
+        whole = document_of()
+        if alone:  # (before rendering changes the trees)
+            for page in whole:
+                cache.put("site-cites", cites_key(page.name),
+                          to_json(cites(page.blocks)).encode("utf-8"))
+        by_name = {page.name: page for page in whole}
+        return [by_name[name] for name, _ in missing]
+
+    return site_pages(project, analysis, lang, page_order(project, analysis, lang), make)
