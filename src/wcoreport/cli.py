@@ -211,23 +211,17 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, 
         # Every output is made beside its place and moved in only when ALL are made: a failed
         # or interrupted build leaves the previous outputs as they were (outputs.py).
         staged_reports = reports
-        site, site_job, staged_site = None, None, None
-        if with_site:  # MkDocs starts now, and waits for the site's pages (handover.py)
-            from .site.handover import SiteBuild
+        site_job, staged_site = None, None
+        if with_site:
+            from .site.handover import Handover, SiteBuild
+            from .site.render import language_site
 
+            # MkDocs starts at once (its start-up overlaps ours) and waits for the site's pages
+            # (handover.py); they come first: MkDocs builds while the reports are made.
             staged_site = stack.enter_context(atomic_directory(out / "site"))
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
             site = SiteBuild(root, staged_site, downloads, workdir)
             stack.callback(site.stop)
-
-        def start_site() -> None:
-            """The site's pages, handed to MkDocs, which builds while the reports are made."""
-            nonlocal site_job
-            if site is None:
-                return
-            from .site.handover import Handover
-            from .site.render import language_site
-
             say("Rendering the site's pages (pandoc)")
             with ThreadPoolExecutor(max_workers=2) as render:
                 pages = dict(zip(project.languages, render.map(
@@ -235,8 +229,6 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, 
             handover = Handover(sources, project, analysis, pages)
             say("Building the website (mkdocs build --strict)")
             site_job = pool.submit(lambda: (site.hand_over(handover), site.wait()))
-
-        start_site()  # first: the site is the longest part of the build
         if build_report_files:
             from .report.build import build_reports
 

@@ -97,13 +97,18 @@ class SiteBuild:
     def hand_over(self, handover: Handover) -> None:
         try:
             pickle.dump(handover, self._proc.stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self._proc.stdin.close()
-        except (BrokenPipeError, OSError):
-            pass  # it has ended already: wait() says why
+        except OSError:
+            pass  # it has ended already (a broken pipe): wait() says why
+        self._close_input()
+
+    def _close_input(self) -> None:
+        try:
+            self._proc.stdin.close()  # (nothing more comes: without a handover it loads the sources itself)
+        except OSError:
+            pass  # it has ended already, the rest of the handover unread
 
     def wait(self) -> None:
-        if self._proc.stdin and not self._proc.stdin.closed:
-            self._proc.stdin.close()  # nothing more comes: it loads the sources itself
+        self._close_input()
         code = self._proc.wait()
         self._log.seek(0)
         output = self._log.read().decode("utf-8", "replace")
