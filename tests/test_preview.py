@@ -146,3 +146,38 @@ def test_run_serve_shows_a_saved_edit(repo, tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_the_server_hears_of_a_save_at_once(tmp_path):
+    """watch.py: MkDocs' server watches the same paths through the system's file events: a save
+    asks for a rebuild at once; a file only read asks for none (the build reads every source)."""
+    from mkdocs.livereload import LiveReloadServer
+    from watchdog.observers.polling import PollingObserver
+
+    from wcoreport.site.watch import native_observer
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    page = docs / "page.md"
+    page.write_text("# A page\n", "utf-8")
+    server = LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path / "site"))
+    server.watch(str(docs))
+    assert isinstance(server.observer, PollingObserver)  # MkDocs' own
+    if not native_observer(server):
+        pytest.skip("no file events on this system: MkDocs' polling stays")
+    assert not isinstance(server.observer, PollingObserver)
+    assert native_observer(server) is False  # once is enough
+    server.observer.start()
+    try:
+        time.sleep(0.2)
+        page.read_text("utf-8")
+        time.sleep(0.3)
+        assert not server._want_rebuild, "reading a source asked for a rebuild"
+        started = time.monotonic()
+        page.write_text("# A page, edited\n", "utf-8")
+        while not server._want_rebuild and time.monotonic() - started < 2:
+            time.sleep(0.005)
+        assert server._want_rebuild and time.monotonic() - started < 0.45  # (polling: 0.5 s and a walk)
+    finally:
+        server.observer.stop()
+        server.observer.join()

@@ -345,7 +345,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                          root / "technologies.yml"):
                 if path.exists():
                     server.watch(str(path))
-        native_observer(server)  # told of a save at once (watch.py)
+        if self.config.file_events:
+            native_observer(server)  # told of a save at once (watch.py)
         return server
 
     @event_priority(-200)  # after mkdocs-static-i18n has built every language and the whole index
