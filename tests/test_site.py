@@ -103,6 +103,33 @@ def test_every_hreflang_link_points_to_a_built_page(site_dir, lang):
                 assert file_of(site_dir, target).is_file(), f"{page}: hreflang link {href} -> {target}"
 
 
+def test_every_page_has_the_navigation_with_working_links(site_dir):
+    """The navigation is written once per folder for pages outside it (site/templates.py): on
+    every page each of its links leads to a built page, the page of the site's navigation
+    that is open is marked active, and the pages outside it mark none."""
+    pages = [p for p in all_pages(site_dir) if p.name == "index.html" and "search" not in p.parts
+             and "downloads" not in p.parts and "assets" not in p.parts]
+    in_nav = {url_of(lang, n) for lang in LANGS for n in nav_pages()}
+    seen = 0
+    for path in pages:
+        url = "/" + path.parent.relative_to(site_dir).as_posix() + "/" if path.parent != site_dir else "/"
+        navs = parse(path).xpath('//nav[contains(@class, "md-nav--primary")]')
+        assert len(navs) == 1, url
+        links = navs[0].xpath('.//a[contains(@class, "md-nav__link")]/@href')
+        assert links, url
+        language = "/fr/" if url.startswith("/fr/") else "/"
+        for href in links:
+            target = resolve(url, href)
+            assert file_of(site_dir, target).is_file(), f"{url}: navigation link {href} -> {target}"
+            # (a browser stops at the site's root: a link that climbs above it still "works")
+            assert href.count("../") <= url.count("/") - 1, f"{url}: navigation link {href} climbs above the site"
+            assert target.startswith(language), f"{url}: navigation link {href} leaves the page's language"
+        active = navs[0].xpath('.//a[contains(@class, "md-nav__link--active")]/@href')
+        assert bool(active) == (url in in_nav), f"{url}: active items {active}"
+        seen += 1
+    assert seen > 40  # (the case studies' and side-by-side pages are among them)
+
+
 # --- case studies -------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang, member_label, member", [("en", "Member", "China"), ("fr", "Membre", "Chine")])

@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
 
-import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
@@ -28,7 +27,7 @@ from ..strings import text as label
 from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
-from . import changes, sidebyside, status
+from . import changes, sidebyside, status, templates
 from .config import ReportPluginConfig
 from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
 from .preview import SitePages
@@ -41,27 +40,6 @@ log = get_plugin_logger(__name__)
 CSS = "assets/wcoreport.css"
 JS = "assets/catalogue.js"
 STATUS_PAGE = "status.md"
-# Folder of the built DOCX and PDF, set by `build_report.py` when it builds the site with the
-# report: their download links are live only then (a plain `mkdocs build` shows them disabled).
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """The theme's templates compiled once while `mkdocs serve` runs: it makes a new template
-    environment on each reload, which compiled every template again (a fifth of a reload).
-    A template is found by its name and the hash of its source (Jinja's own bucket key)."""
-
-    def __init__(self) -> None:
-        self._compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket) -> None:
-        code = self._compiled.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket) -> None:
-        self._compiled[bucket.key] = bucket.bytecode_to_string()
-
-
 
 
 class ReportPlugin(BasePlugin[ReportPluginConfig]):
@@ -80,7 +58,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self.site_pages = SitePages()
         self._shown: dict[tuple[str, str], str] = {}  # (lang, page) -> _shows() at the last build
         self._search_pages: dict[str, list[dict]] = {}  # page -> its search entries (search_split.py)
-        self._templates = _CompiledTemplates()
+        self._templates = templates.CompiledTemplates()
         self.dirty = False  # builds of `mkdocs serve --dirty` (on_startup)
         self._whole: dict[str, str] = {}  # generated page -> its HTML, from page_markdown to page_content
 
@@ -151,8 +129,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                     search.search_index_prev = None
 
     def on_env(self, env, config, files):
-        env.bytecode_cache = self._templates
-        return env
+        return templates.install(env, self._templates)  # (templates.py)
 
     @event_priority(-200)  # after mkdocs-static-i18n (-100), see i18n_files.py
     def on_files(self, files: Files, config) -> Files:
