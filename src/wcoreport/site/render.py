@@ -198,8 +198,6 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
             for page, body, toc, title in zip(pages, html_pages, tocs, titles)}
 
 
-
-
 def language_key(project: "Project", analysis: ProjectAnalysis, lang: str, directory_urls: bool) -> str:
     """What every page of a language depends on besides its own sources: the project around
     the pages, the numbers of figures and tables, and the citations of all pages in order with
