@@ -157,16 +157,17 @@ class _Links:
         return map_inlines(blocks, change), unwrapped
 
 
-def assemble(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page]) -> dict:
+def assemble(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page], own: bool = False) -> dict:
     """The whole report in one language, as pandoc's tree (pages: the shared document's,
-    typeset). What it adds or joins is typeset here; the pages' text is left as it came."""
+    typeset; copied unless `own`: the caller gives them up). What it adds or joins is typeset
+    here; the pages' text is left as it came."""
     report = [p for p in pages if p.in_report]
     links = _Links(project, analysis, lang, {p.name for p in report})
     abbreviations = {abbr: full for p in report for abbr, (full, _path, _line)
                      in analysis.languages[lang].pages[p.name].abbreviations.items()}
     blocks = typeset_blocks(front_matter(project.metadata, lang), lang)
     for page in report:
-        body, unwrapped = links.rewrite(page.name, copy_tree(page.blocks))  # the site reads them too
+        body, unwrapped = links.rewrite(page.name, page.blocks if own else copy_tree(page.blocks))
         if unwrapped:
             typeset_blocks(body, lang)
         _fill_directives(project, lang, body, report, abbreviations)

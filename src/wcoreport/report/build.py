@@ -114,9 +114,11 @@ def _holds_chart(nodes: list) -> bool:
     return False
 
 
-def report_document(project: Project, analysis: ProjectAnalysis, lang: str, pages: list[Page]) -> dict:
-    """The report of a language as pandoc's tree: assembled, numbered, typeset."""
-    doc = assemble(project, analysis, lang, pages)  # (nothing raw but ours: document._no_raw; typeset)
+def report_document(project: Project, analysis: ProjectAnalysis, lang: str, pages: list[Page],
+                    own: bool = False) -> dict:
+    """The report of a language as pandoc's tree: assembled, numbered, typeset. `own`: the
+    pages' trees are the report's to change (nobody reads them afterwards): not copied."""
+    doc = assemble(project, analysis, lang, pages, own)  # (nothing raw but ours: document._no_raw; typeset)
     number_document(doc)
     # The chapters' titles begin with their numbers now ("II. "): typeset again.
     typeset_blocks([b for b in doc["blocks"] if b["t"] == "Header" and b["c"][0] == 1], lang)
@@ -290,7 +292,8 @@ def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
                   documents: dict[str, list[Page]] | None = None, languages: tuple[str, ...] | None = None,
                   formats: tuple[str, ...] = FORMATS, progress: Progress = lambda _: None) -> list[Output]:
     """Build the DOCX and PDF of each language from the checked analysis (the caller has made
-    sure it has no errors); `documents`: the shared documents, if already made. Each file is
+    sure it has no errors); `documents`: the shared documents, if already made, given up to
+    the reports (the site has made its pages from them already: they are not copied). Each file is
     written (pandoc and Typst, outside Python's lock) as soon as its language's report is
     assembled, each in a thread of its own: a language's PDF does not wait for its DOCX."""
     languages = languages or project.languages
@@ -300,7 +303,7 @@ def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
         for lang in languages:
             pages = documents[lang] if documents and lang in documents else document(project, analysis, lang)
             progress(f"[{lang}] assembling the report")
-            doc = report_document(project, analysis, lang, pages)
+            doc = report_document(project, analysis, lang, pages, own=True)
             stamp = provenance(project, analysis, lang) if "docx" in formats else None
             jobs += [pool.submit(write_format, project, lang, doc, out_dir, fmt, progress, stamp)
                      for fmt in FORMATS if fmt in formats]
