@@ -64,7 +64,9 @@ def received(root: Path) -> Handover | None:
     if os.environ.get(HANDOVER_ENV) != "stdin":
         return None
     # Millions of objects and no cycle among them: the cycle collector, run at every few
-    # thousand new objects, would double the time of the load.
+    # thousand new objects, would double the time of the load, and walk them all again and
+    # again afterwards. They are kept out of its walks for good (gc.freeze), the moment they
+    # are read (if refused, they are freed as any object, by their references).
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -72,6 +74,7 @@ def received(root: Path) -> Handover | None:
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
     finally:
+        gc.freeze()
         if collecting:
             gc.enable()
     if not isinstance(handover, Handover) or handover.fingerprint != fingerprint(root):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 from html import escape as html_escape
@@ -85,7 +84,6 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         if handed is not None:
             log.debug("the project, its checks and its pages come from the build command")
             project, analysis = handed.project, handed.analysis
-            gc.freeze()  # kept to the end, no cycles: out of the cycle collector's walks
         else:
             try:
                 project = load_project(root)
