@@ -27,7 +27,7 @@ import bibtexparser
 from bibtexparser import model
 
 from . import csl_json
-from .diagnostics import Problems
+from .diagnostics import Problems, Remembered
 from .latex_text import decode
 from .outputs import atomic_write
 from .yamlfile import read_text
@@ -258,23 +258,14 @@ def _blocks(library: bibtexparser.Library) -> list[model.Block]:
 def load_bibliography(path: Path, problems: Problems) -> Bibliography:
     """Read and check `references.bib`; every problem goes to `problems`, nothing raises.
     The same file read again in this process (a reload of `mkdocs serve`) is not parsed again."""
-    global _last
     try:
         key = (str(path), path.read_bytes())
     except OSError:
-        key = None
-    if key is not None and _last is not None and _last[0] == key:
-        problems.extend(_last[2])
-        return _last[1]
-    found = Problems(problems.root)
-    bibliography = _load_bibliography(path, found)
-    problems.extend(found)
-    if key is not None:
-        _last = (key, bibliography, found)
-    return bibliography
+        return _load_bibliography(path, problems)
+    return _READ(key, problems, lambda found: _load_bibliography(path, found))
 
 
-_last: tuple[tuple[str, bytes], Bibliography, Problems] | None = None
+_READ = Remembered(size=1)  # the last file read
 
 
 def _load_bibliography(path: Path, problems: Problems) -> Bibliography:

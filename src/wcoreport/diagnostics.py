@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import enum
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 
 class Severity(enum.IntEnum):
@@ -85,3 +89,28 @@ class Problems:
         failing = self.items if strict else self.errors
         if failing:
             raise ContentError(failing)
+
+
+class Remembered:
+    """Results of work that reports its problems, kept in this process by what they were made
+    from: asked again with the same key (a reload of `mkdocs serve`), the result is given back
+    with the problems it had, without the work. At most `size` results are kept (then all are
+    dropped); `size=1` keeps the last one."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._kept: dict = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, key, problems: Problems, make: Callable[[Problems], T]) -> T:
+        with self._lock:
+            known = self._kept.get(key)
+        if known is None:
+            found = Problems(problems.root)
+            known = (make(found), found)
+            with self._lock:
+                if len(self._kept) >= self.size:
+                    self._kept.clear()
+                self._kept[key] = known
+        problems.extend(known[1])
+        return known[0]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import re
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,7 +16,7 @@ from typing import Any, TypeVar
 import pydantic
 import yaml
 
-from .diagnostics import Problems
+from .diagnostics import Problems, Remembered
 
 Loc = tuple[Any, ...]
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -136,22 +135,12 @@ def parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) 
     """Parse YAML text; report a syntax error with its line and return None. A text parsed
     before in this process (a reload of `mkdocs serve`) is not parsed again: its result is
     given as a copy, with the problems it had."""
-    key = (text, str(path), line_offset)
-    with _PARSED_LOCK:
-        known = _PARSED.get(key)
-    if known is None:
-        found = Problems(problems.root)
-        known = (_parse_yaml(text, path, found, line_offset), found)
-        with _PARSED_LOCK:
-            if len(_PARSED) >= 4096:
-                _PARSED.clear()
-            _PARSED[key] = known
-    problems.extend(known[1])
-    return copy.deepcopy(known[0])
+    parsed = _PARSED((text, str(path), line_offset), problems,
+                     lambda found: _parse_yaml(text, path, found, line_offset))
+    return copy.deepcopy(parsed)
 
 
-_PARSED: dict[tuple[str, str, int], tuple["YamlData | None", Problems]] = {}
-_PARSED_LOCK = threading.Lock()
+_PARSED = Remembered()
 
 
 def _parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0) -> YamlData | None:

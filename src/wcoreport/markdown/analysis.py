@@ -15,6 +15,7 @@ citation's key, a word); the expanded text's own map then gives the file and lin
 
 from __future__ import annotations
 
+import collections
 import functools
 import json
 import marshal
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..cache import Cache, digest, file_digest, results
-from ..diagnostics import Problems
+from ..diagnostics import Problems, Remembered
 from ..pandoc import ToolError, ToolMissing, run_pandoc_batch
 from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
@@ -629,11 +630,11 @@ def analyse_language(project: "Project", lang: str, problems: Problems, context:
     names = [c.name for c in project.chapters if lang in c.texts]
     # A reload of `mkdocs serve` whose edit is in another language reads nothing of this one.
     whole = digest([lang, context, _sources_digest(project, lang), *names, *project.casestudies])
-    last = _LAST_LANGUAGE.get(lang)
-    if last is not None and last[0] == whole:
-        problems.extend(last[2])
-        return last[1]
-    reported_all = Problems(project.root)
+    return _LAST_LANGUAGE[lang](whole, problems, lambda found: _analyse_pages(project, lang, names, found, context))
+
+
+def _analyse_pages(project: "Project", lang: str, names: list[str], problems: Problems,
+                   context: str) -> LanguageAnalysis:
     # Each page reports into its own collector, merged in order.
     jobs: list[tuple[str, str, Problems]] = [("page", n, Problems(project.root)) for n in names]
     jobs += [("casestudy", cid, Problems(project.root)) for cid in project.casestudies]
@@ -664,11 +665,8 @@ def analyse_language(project: "Project", lang: str, problems: Problems, context:
                 found.extend(reported)
             (pages if kind == "page" else studies)[name] = result
         problems.extend(found)
-        reported_all.extend(found)
     _remember(lang, memo)
-    result = LanguageAnalysis(lang, pages, studies)
-    _LAST_LANGUAGE[lang] = (whole, result, reported_all)
-    return result
+    return LanguageAnalysis(lang, pages, studies)
 
 
 def _sources_digest(project: "Project", lang: str) -> str:
@@ -698,7 +696,7 @@ _MEMO: dict[str, tuple["PageAnalysis", Problems]] = {}
 _MEMO_LANG: dict[str, set[str]] = {}
 _MEMO_LOCK = threading.Lock()
 # The last analysis of each language, by all it was made from (analyse_language).
-_LAST_LANGUAGE: dict[str, tuple[str, LanguageAnalysis, Problems]] = {}
+_LAST_LANGUAGE: dict[str, Remembered] = collections.defaultdict(lambda: Remembered(size=1))
 
 
 def _remember(lang: str, memo: dict) -> None:

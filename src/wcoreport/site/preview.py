@@ -16,12 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..citation_style import style_path
-from ..markdown.citeproc_input import in_text_style
 from ..markdown.document import analysed_pages, document, page_alone, page_order
 from ..markdown.gate import ProjectAnalysis
 from ..markdown.pandoc_ast import Node, cites, copy_tree
-from .render import RenderedPage, language_key, site_pages
+from .render import RenderedPage, citations_in_text, language_key, site_pages
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -51,7 +49,7 @@ class SitePages:
         changed = [(name, in_report) for name, in_report in order
                    if name not in last or last[name].source != analysed[name].digest
                    or "casestudies" in analysed[name].directives]
-        if key == last_key and in_text_style(style_path(project.metadata.csl, project.root)) and \
+        if key == last_key and citations_in_text(project) and \
                 all("bibliography" not in analysed[name].directives for name, _ in changed):
             pages = [page_alone(analysis, lang, name, in_report, copy_tree(last[name].cites))
                      for name, in_report in changed]
@@ -61,7 +59,7 @@ class SitePages:
             made = {}
         formatted = {page.name: copy_tree(cites(page.blocks)) for page in pages}  # before rendering changes them
         by_name = {page.name: page for page in pages}
-        rendered = site_pages(project, analysis, lang, [(page.name, page.in_report) for page in pages],
+        rendered = site_pages(project, analysis, lang, key, [(page.name, page.in_report) for page in pages],
                               lambda missing: [by_name[name] for name, _ in missing], directory_urls)
         for page in pages:
             made[page.name] = _Made(analysed[page.name].digest, rendered[page.name], formatted[page.name])

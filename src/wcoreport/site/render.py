@@ -211,11 +211,10 @@ def language_key(project: "Project", analysis: ProjectAnalysis, lang: str, direc
                      for name, in_report in page_order(project, analysis, lang))])
 
 
-def _kept(project: "Project", analysed: PageAnalysis) -> bool:
-    """Whether a page's HTML is kept between builds by the language's key and its digest:
-    not the pages that show all case studies (their metadata is not in the key), nor any page
-    when the style numbers citations through the document (notes)."""
-    return "casestudies" not in analysed.directives and in_text_style(style_path(project.metadata.csl, project.root))
+def citations_in_text(project: "Project") -> bool:
+    """Whether the project's style puts citations in the text (not in notes numbered through
+    the document): only then is a page made from its own citations alone."""
+    return in_text_style(style_path(project.metadata.csl, project.root))
 
 
 def _as_bytes(page: RenderedPage) -> bytes:
@@ -230,16 +229,18 @@ def _from_bytes(data: bytes) -> RenderedPage:
 Wanted = list[tuple[str, bool]]  # pages by name, and whether each is in the report
 
 
-def site_pages(project: "Project", analysis: ProjectAnalysis, lang: str, wanted: Wanted,
+def site_pages(project: "Project", analysis: ProjectAnalysis, lang: str, key: str, wanted: Wanted,
                make: Callable[[Wanted], list[Page]], directory_urls: bool = True) -> dict[str, RenderedPage]:
     """The site's HTML of the pages `wanted`, each kept between builds by what it is made from
-    (language_key, its analysis's digest): `make` is asked for the trees of the others only
-    (as the shared document makes them), and render_pages writes them."""
+    (`key`: the language's, language_key; its analysis's digest): `make` is asked for the
+    trees of the others only (as the shared document makes them), and render_pages writes
+    them. Not kept: the pages that show all case studies (their metadata is not in the key),
+    and every page if the style numbers citations in notes."""
     analysed = analysed_pages(analysis, lang)
     cache = results(project)
-    key = language_key(project, analysis, lang, directory_urls)
+    in_text = citations_in_text(project)
     keys = {name: cache.key("site-page", [key, name, str(in_report), analysed[name].digest])
-            for name, in_report in wanted if _kept(project, analysed[name])}
+            for name, in_report in wanted if in_text and "casestudies" not in analysed[name].directives}
     made: dict[str, RenderedPage] = {}
     for name, entry in keys.items():
         if (data := cache.get("site-page", entry)) is not None:
@@ -264,7 +265,7 @@ def language_site(project: "Project", analysis: ProjectAnalysis, lang: str,
     analysed = analysed_pages(analysis, lang)
     cache = results(project)
     key = language_key(project, analysis, lang, True)
-    alone = in_text_style(style_path(project.metadata.csl, project.root))
+    alone = citations_in_text(project)
 
     def cites_key(name: str) -> str:
         return cache.key("site-cites", [key, name])
@@ -287,4 +288,4 @@ def language_site(project: "Project", analysis: ProjectAnalysis, lang: str,
         by_name = {page.name: page for page in whole}
         return [by_name[name] for name, _ in missing]
 
-    return site_pages(project, analysis, lang, page_order(project, analysis, lang), make)
+    return site_pages(project, analysis, lang, key, page_order(project, analysis, lang), make)
