@@ -80,11 +80,12 @@ def measure(corpus: Path, edits: int, page: str, limit: float = 300.0, options: 
         first_build = time.perf_counter() - started
         latencies = []
         word = re.search(r"\n[A-Z][a-z]+ ([a-z]{4,}) ", text).group(1)
+        previous = word
         for n in range(edits):
             time.sleep(1.0)  # the watcher settles; edits are seconds apart when typing
             token = f"edited{n}x{int(time.time())}"
-            text = text.replace(f" {word} ", f" {token} ", 1) if n == 0 else text.replace(prev, token, 1)
-            prev = token
+            text = text.replace(f" {previous} ", f" {token} ", 1)
+            previous = token
             source.write_text(text, "utf-8")
             latency = wait_for(url, token, limit)
             if latency is None:
