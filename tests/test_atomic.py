@@ -44,17 +44,18 @@ def previous(built: Path, tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     return root, out, outputs(out)
 
 
-def _in_session(session: int, word: str) -> bool:
-    """Whether a process of the session `session` runs a command line holding `word`."""
+def _in_session(session: int, word: str) -> list[int]:
+    """The processes of the session `session` whose command line holds `word`."""
+    found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:
             if os.getsid(int(entry.name)) == session and word in (entry / "cmdline").read_bytes().decode():
-                return True
+                found.append(int(entry.name))
         except (OSError, UnicodeDecodeError):
             continue
-    return False
+    return found
 
 
 @pytest.mark.parametrize("trigger, until", [
@@ -91,6 +92,42 @@ def test_killed_build_leaves_previous_outputs(previous, trigger: str, until: str
     after = outputs(out)
     assert after.keys() == before.keys()
     assert after != before
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("trigger, process, message", [
+    # (a language's process is forked: its command line is the build's)
+    ("Formatting citations", "build_report.py", "build stopped (exit status -9) before it was done"),
+    ("writing PDF", "typst_process", "Typst stopped before the PDF was made"),
+])
+def test_a_process_of_the_build_killed_is_a_clean_error(previous, trigger: str, process: str, message: str):
+    """A language's process, or Typst's, killed by the system (out of memory, say): the build
+    says which stopped, and changes nothing."""
+    root, out, before = previous
+    proc = subprocess.Popen([sys.executable, str(BUILD_SCRIPT), "all", "--draft", "--root", str(root), "--out",
+                             str(out), "--no-cache"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
+    seen, killed = [], []
+    try:
+        for line in proc.stderr:
+            seen.append(line)
+            if trigger in line and not killed:
+                while not (killed := [pid for pid in _in_session(proc.pid, process) if pid != proc.pid]) \
+                        and proc.poll() is None:
+                    time.sleep(0.005)
+                for pid in killed[:1]:
+                    os.kill(pid, signal.SIGKILL)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+    said = "".join(seen) + proc.stdout.read()
+    assert killed, said
+    assert proc.returncode == 2, said
+    assert message in said
+    assert "Traceback" not in said
+    assert outputs(out) == before
     assert leftovers(out) == []
 
 
@@ -139,8 +176,9 @@ def test_missing_typst_is_a_clean_error(previous, tmp_path: Path):
     fake = tmp_path / "no-typst"
     fake.mkdir()
     (fake / "typst.py").write_text("raise ImportError('No module named typst')\n", "utf-8")
-    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "report", "--root", str(root), "--out", str(out)],
-                          capture_output=True, text=True, timeout=120,
+    # --no-cache: a PDF kept from an earlier build of the same Typst source needs no engine.
+    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "report", "--no-cache", "--root", str(root),
+                           "--out", str(out)], capture_output=True, text=True, timeout=120,
                           env={**os.environ, "PYTHONPATH": str(fake)})
     assert proc.returncode == 2
     assert "build_report: error: the Typst engine is not installed" in proc.stderr

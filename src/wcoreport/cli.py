@@ -29,6 +29,7 @@ from pathlib import Path
 
 from .cache import file_digest
 from .diagnostics import ContentError, Severity
+from .language_build import LanguageJob, start_builds
 from .outputs import atomic_directory
 from .pandoc import ToolError
 
@@ -152,18 +153,11 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         raise ToolError(f"'{args.command}' takes no file names (only 'translated' does)")
     # Parity (markdown/parity.py) refuses a Council document, not the reviewers' site, which shows it.
     parity = Severity.WARNING if args.draft or args.command == "site" else Severity.ERROR
-    analysis = check_project(project, parity)
     if args.draft and project.metadata is not None and project.metadata.final:
         raise ToolError("--draft: report.yml says final: true; a final document is no working draft")
-    if project.problems.errors or project.metadata is None or (args.strict and project.problems.items):
-        raise ContentError(project.problems.items)  # every problem, warnings too, printed once
-    for problem in project.problems.items:
-        print(problem, file=sys.stderr)
-    languages = tuple(args.lang) if args.lang else project.languages
-    unknown = [lang for lang in languages if lang not in project.languages]
-    if unknown:
-        raise ToolError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
-    if args.command == "check":
+    if args.command == "check" or project.metadata is None:  # (without report.yml: nothing to build)
+        check_project(project, parity)
+        _gate(args, project)
         from .translations import drift_lines
 
         drift = drift_lines(project)
@@ -175,11 +169,14 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         print(f"build_report: no errors in {len(project.chapters)} chapters, "
               f"{len(project.casestudies)} case studies.", file=sys.stderr)
         return 0
+    languages = tuple(args.lang) if args.lang else project.languages
+    unknown = [lang for lang in languages if lang not in project.languages]
+    if unknown:
+        raise ToolError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
     with output_lock(out, say):
-        from .uptodate import forget, record
+        from .uptodate import record
 
-        forget(out)
-        outputs = _build(args, project, analysis, languages, out, say, sources)
+        outputs = _build(args, project, parity, languages, out, say, sources)
         if key is not None:
             roots = [out / "report"] if args.command in ("all", "report") else []
             roots += [out / "site"] if args.command in ("all", "site") else []
@@ -190,14 +187,27 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
     return 0
 
 
-def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, sources: tuple) -> list[Path]:
+def _gate(args, project) -> None:
+    """The check's verdict, on every problem of the project: the build stops on an error (on
+    a warning too with --strict), with all of them listed; else the warnings are printed."""
+    if project.problems.errors or project.metadata is None or (args.strict and project.problems.items):
+        raise ContentError(project.problems.items)  # every problem, warnings too, printed once
+    for problem in project.problems.items:
+        print(problem, file=sys.stderr)
+
+
+def _build(args, project, parity, languages: tuple[str, ...], out: Path, say, sources: tuple) -> list[Path]:
+    from .markdown.analysis import context_digest
+    from .markdown.gate import check_across
+    from .uptodate import forget
+
     root = project.root
     outputs: list[Path] = []
     reports = out / "report"
     with_site = args.command in ("all", "site")
     build_report_files = args.command in ("all", "report")
     formats = tuple(args.format) if args.format else ("docx", "pdf")
-    # The steps: the check (done), the site's pages and MkDocs, then per language the report's
+    # The steps: the check, the site's pages and MkDocs, then per language the report's
     # assembly and each file. (Citations are formatted where first needed: not a step of its own.)
     say.expect(1 + (2 if with_site else 0) + (len(languages) * (1 + len(formats)) if build_report_files else 0))
     if build_report_files:
@@ -206,15 +216,13 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, 
         downloads = [output_path(project, reports, lang, fmt).name for lang in languages for fmt in formats]
     else:  # the site alone offers the reports of the last build, if any
         downloads = sorted(p.name for p in reports.glob("*") if p.suffix in (".docx", ".pdf"))
-    documents = _Documents(project, analysis, say)
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=1) as pool:
         # Every output is made beside its place and moved in only when ALL are made: a failed
         # or interrupted build leaves the previous outputs as they were (outputs.py).
-        staged_reports = reports
-        site_job, staged_site = None, None
+        staged_reports = stack.enter_context(atomic_directory(reports, keep=True)) if build_report_files else None
+        site, staged_site = None, None
         if with_site:
-            from .site.handover import Handover, SiteBuild
-            from .site.render import language_site
+            from .site.handover import SiteBuild
 
             # MkDocs starts at once (its start-up overlaps ours) and waits for the site's pages
             # (handover.py); they come first: MkDocs builds while the reports are made.
@@ -222,45 +230,33 @@ def _build(args, project, analysis, languages: tuple[str, ...], out: Path, say, 
             workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
             site = SiteBuild(root, staged_site, downloads, workdir)
             stack.callback(site.stop)
-            say("Rendering the site's pages (pandoc)")
-            with ThreadPoolExecutor(max_workers=2) as render:
-                pages = dict(zip(project.languages, render.map(
-                    lambda lang: language_site(project, analysis, lang, lambda: documents(lang)), project.languages)))
-            handover = Handover(sources, project, analysis, pages)
-            say("Building the website (mkdocs build --strict)")
-            site_job = pool.submit(lambda: (site.hand_over(handover), site.wait()))
-        if build_report_files:
-            from .report.build import build_reports
+        # Each language is checked and built in a process of its own (language_build.py); the
+        # site needs every language's pages, the reports only those asked for.
+        context = context_digest(project)
+        jobs = [LanguageJob(project, lang, context, with_site,
+                            formats if build_report_files and lang in languages else (), staged_reports)
+                for lang in project.languages]
+        builds = {build.lang: stack.enter_context(build) for build in start_builds(jobs, say)}
+        checked = {lang: build.checked(project.problems) for lang, build in builds.items()}
+        analysis = check_across(project, checked, context, parity)
+        _gate(args, project)
+        forget(out)  # (the outputs are about to change)
+        site_job = None
+        if with_site:
+            from .site.handover import Handover
 
-            staged_reports = stack.enter_context(atomic_directory(reports, keep=True))
-            with ThreadPoolExecutor(max_workers=2) as threads:  # (made already if the site needed them)
-                made = dict(zip(languages, threads.map(documents, languages)))
-            built = build_reports(project, analysis, staged_reports, made, languages, formats, say)
-            outputs += [reports / o.path.name for o in built]
+            say("Rendering the site's pages (pandoc)")
+            pages = {lang: builds[lang].pages() for lang in project.languages}
+            blocks = {key: value for build in builds.values() for key, value in build.blocks.items()}
+            say("Building the website (mkdocs build --strict)")
+            site_job = pool.submit(lambda: (site.hand_over(Handover(sources, project, analysis, pages, blocks)), site.wait()))
+        for build in builds.values():
+            outputs += [reports / o.path.name for o in build.outputs(project.problems)]
         if site_job is not None:
             site_job.result()
-            copy_downloads(staged_reports, staged_site / "downloads", downloads)
+            copy_downloads(staged_reports or reports, staged_site / "downloads", downloads)
             outputs.append(out / "site" / "index.html")
     return outputs
-
-
-class _Documents:
-    """Each language's document (markdown/document.py), made once, where first needed: by the
-    site for the pages it does not keep between builds, or by the reports."""
-
-    def __init__(self, project, analysis, say):
-        self.project, self.analysis, self.say = project, analysis, say
-        self._made: dict[str, list] = {}
-        self._locks = {lang: threading.Lock() for lang in project.languages}
-
-    def __call__(self, lang: str) -> list:
-        from .markdown.document import document
-
-        with self._locks[lang]:
-            if lang not in self._made:
-                self.say(f"Formatting citations (pandoc + citeproc): {lang}", step=False)
-                self._made[lang] = document(self.project, self.analysis, lang)
-            return self._made[lang]
 
 
 class Progress:

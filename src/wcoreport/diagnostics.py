@@ -11,7 +11,7 @@ import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 T = TypeVar("T")
 
@@ -72,6 +72,10 @@ class Problems:
 
     def extend(self, problems: "Problems") -> None:
         self._items |= problems._items
+
+    def add(self, items: "Iterable[Problem]") -> None:
+        """Problems found elsewhere (another process of the build), as they were reported."""
+        self._items.update(items)
 
     @property
     def items(self) -> list[Problem]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from .analysis import PageAnalysis
 from .pandoc_ast import Node, attribute, children, stringify
@@ -162,19 +163,38 @@ _MEMO_SIZE = 4096
 def page_blocks(page: PageAnalysis, lines: list[str] | None = None) -> PageBlocks:
     """The page's top-level blocks; `lines`: the page file's lines (read here if not given)."""
     if lines is None:
-        try:
-            lines = page.path.read_text("utf-8").replace("\r\n", "\n").split("\n")
-        except OSError:
-            lines = []
+        lines = _lines(page)
     key = (page.digest, "\n".join(lines))
     if page.digest and key in _MEMO:
         return _MEMO[key]
     found = _page_blocks(page, lines)
     if page.digest:
-        if len(_MEMO) >= _MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO[key] = found
+        remember({key: found})
     return found
+
+
+def _lines(page: PageAnalysis) -> list[str]:
+    try:
+        return page.path.read_text("utf-8").replace("\r\n", "\n").split("\n")
+    except OSError:
+        return []
+
+
+def blocks_of(pages: Iterable[PageAnalysis]) -> dict[tuple[str, str], PageBlocks]:
+    """Each page cut into blocks (page_blocks), as this process's memo keeps it: for another
+    process to `remember`, so that it does not cut the same pages again (language_build.py)."""
+    known = {}
+    for page in pages:
+        lines = _lines(page)
+        known[(page.digest, "\n".join(lines))] = page_blocks(page, lines)
+    return known
+
+
+def remember(known: dict[tuple[str, str], PageBlocks]) -> None:
+    """Pages cut into blocks elsewhere (blocks_of), by their analysis's digest and file text."""
+    if len(_MEMO) + len(known) > _MEMO_SIZE:
+        _MEMO.clear()
+    _MEMO.update((key, value) for key, value in known.items() if key[0])
 
 
 def _page_blocks(page: PageAnalysis, lines: list[str]) -> PageBlocks:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 import posixpath
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,28 +33,58 @@ def check_project(project: "Project", parity: Severity | None = Severity.ERROR) 
     """Analyse every page and check across pages; problems go to `project.problems`.
     `parity`: how a translation that departs from its source's structure is reported (parity.py;
     a warning for a working draft, None for not at all)."""
-    problems = project.problems
-    for message in missing_strings(project.languages):
-        problems.error(Path(__file__).parent.parent / "strings.py", 0, message)
     # The languages side by side (pandoc reads one while Python checks the other); each reports
     # into its own collector, merged in order.
     reported = {lang: Problems(project.root) for lang in project.languages}
     context = context_digest(project)
     with ThreadPoolExecutor(max_workers=2) as pool:
-        analysed = list(pool.map(lambda lang: analyse_language(project, lang, reported[lang], context),
-                                 project.languages))
+        checked = list(pool.map(lambda lang: check_language(project, lang, context, reported[lang]),
+                                project.languages))
     for lang in project.languages:
-        problems.extend(reported[lang])
-    analysis = ProjectAnalysis(dict(zip(project.languages, analysed)), context=context)
-    cited: set[str] = set()
-    for lang, found in analysis.languages.items():
-        analysis.numbers[lang] = _numbers(project, found, problems)
-        analysis.casestudy_users[lang] = _casestudies(project, found, problems)
-        _ids_and_links(project, lang, found, analysis.numbers[lang], problems)
-        for page in [*found.pages.values(), *found.casestudies.values()]:
-            cited.update(c.value for c in page.citations)
-        _directives_once(found, problems)
+        project.problems.extend(reported[lang])
+    return check_across(project, dict(zip(project.languages, checked)), context, parity)
+
+
+@dataclass
+class LanguageCheck:
+    """One language analysed, and checked for all that needs no other language."""
+
+    found: LanguageAnalysis
+    numbers: dict[str, Numbered]  # figure or table id -> its number
+    casestudy_users: dict[str, list[str]]  # case study id -> the pages that show it
+    cited: set[str]  # the bibliography keys its pages cite
+
+    def analysis(self, context: str) -> ProjectAnalysis:
+        """The language's part of the project's analysis: all its document, site pages and
+        report read (language_build.py)."""
+        lang = self.found.lang
+        return ProjectAnalysis({lang: self.found}, {lang: self.numbers}, {lang: self.casestudy_users}, {}, context)
+
+
+def check_language(project: "Project", lang: str, context: str, problems: Problems) -> LanguageCheck:
+    """A language's pages analysed and checked among themselves (`context`: context_digest)."""
+    found = analyse_language(project, lang, problems, context)
+    numbers = _numbers(project, found, problems)
+    users = _casestudies(project, found, problems)
+    _ids_and_links(project, lang, found, numbers, problems)
+    _directives_once(found, problems)
+    cited = {c.value for page in [*found.pages.values(), *found.casestudies.values()] for c in page.citations}
+    return LanguageCheck(found, numbers, users, cited)
+
+
+def check_across(project: "Project", checked: dict[str, LanguageCheck], context: str,
+                 parity: Severity | None) -> ProjectAnalysis:
+    """What no language alone can tell (the interface's strings, links out of the project,
+    references cited nowhere, translations up to date and parallel), once every language is
+    checked (`checked`, in the project's order); the project's analysis."""
+    problems = project.problems
+    for message in missing_strings(project.languages):
+        problems.error(Path(__file__).parent.parent / "strings.py", 0, message)
+    analysis = ProjectAnalysis({lang: c.found for lang, c in checked.items()},
+                               {lang: c.numbers for lang, c in checked.items()},
+                               {lang: c.casestudy_users for lang, c in checked.items()}, context=context)
     _check_symlinks(project)
+    cited = set().union(*(c.cited for c in checked.values()))
     for key, line in project.bibliography.lines.items():
         if key not in cited:
             problems.warning(project.bibliography.path, line, f"entry '{key}' is cited nowhere")

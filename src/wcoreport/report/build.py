@@ -3,15 +3,18 @@
 Each language's document comes from the shared step (markdown/document.py: the pages, checked,
 numbered, with citations formatted by one citeproc run, which the site's pages come from too).
 Here it gets the report's front matter and layout, then DOCX and Typst are both written from
-it. Languages are built in parallel.
+it. (The build command builds each language in a process of its own: language_build.py.)
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -237,12 +240,6 @@ def _typst_problem(lang: str, message: str, diagnostic: str, typst_source: str) 
 
 
 def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> None:
-    try:
-        import typst
-    except ImportError as exc:
-        raise ToolError(f"the Typst engine is not installed ({exc}): install the project's packages "
-                        "(the 'typst' package of pyproject.toml)") from None
-
     meta = project.metadata
     timestamp = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
     # The document's title and code reach Typst as strings, never as markup (see wco.typst).
@@ -250,28 +247,42 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
     cache = results(project)
     key = cache.key("pdf", [typst_source, json.dumps(inputs, sort_keys=True), build_date(), ",".join(PDF_STANDARDS),
                             folder_digest(project.docs_dir / lang, ".md")])
-    if (pdf := cache.get("pdf", key)) is not None:
-        with atomic_write(target) as tmp:
-            tmp.write_bytes(pdf)
-        return
-    try:
+    if (pdf := cache.get("pdf", key)) is None:
         # Only the fonts we ship (and Typst's own): the PDF is the same on every machine. The
-        # root is an empty folder: the document reads no file but its images (pandoc embeds
-        # their paths relative to the language folder, which is the root here).
-        compiler = typst.Compiler(root=str(project.docs_dir / lang), ignore_system_fonts=True,
-                                  font_paths=[str(_resource("fonts"))], sys_inputs=inputs)
-        pdf, warnings = compiler.compile_with_warnings(
-            input=typst_source.encode("utf-8"), format="pdf", timestamp=timestamp, pdf_tags=True,
-            pdf_standards=PDF_STANDARDS)
-    except typst.TypstError as exc:
-        raise ToolError(_typst_problem(lang, exc.message, exc.diagnostic or "", typst_source)) from None
-    if warnings:
-        # A missing font is only a warning to Typst, which then falls back silently.
-        raise ToolError("; ".join(_typst_problem(lang, w.message, getattr(w, "diagnostic", "") or "", typst_source)
-                                  for w in warnings))
-    cache.put("pdf", key, pdf)
+        # root is the language folder: the document reads no file but its images (pandoc
+        # embeds their paths relative to it).
+        answer = _compile_typst({"source": typst_source.encode("utf-8"), "root": str(project.docs_dir / lang),
+                                 "font_paths": [str(_resource("fonts"))], "inputs": inputs,
+                                 "timestamp": timestamp, "standards": PDF_STANDARDS})
+        if answer[0] == "missing":
+            raise ToolError(f"the Typst engine is not installed ({answer[1]}): install the project's packages "
+                            "(the 'typst' package of pyproject.toml)")
+        if answer[0] == "error":
+            raise ToolError(_typst_problem(lang, answer[1], answer[2], typst_source))
+        _, pdf, warnings = answer
+        if warnings:
+            # A missing font is only a warning to Typst, which then falls back silently.
+            raise ToolError("; ".join(_typst_problem(lang, message, diagnostic, typst_source)
+                                      for message, diagnostic in warnings))
+        cache.put("pdf", key, pdf)
     with atomic_write(target) as tmp:
         tmp.write_bytes(pdf)
+
+
+def _compile_typst(request: dict) -> tuple:
+    """Typst's answer to a compilation request (typst_process.py), from a process of its own."""
+    script = Path(__file__).with_name("typst_process.py")
+    # -P: the script's folder is not put on the module path (its files are not Typst's imports).
+    proc = subprocess.run([sys.executable, "-P", str(script)], input=pickle.dumps(request),
+                          capture_output=True)
+    try:
+        answer = pickle.loads(proc.stdout)
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        answer = None
+    if proc.returncode != 0 or not isinstance(answer, tuple):
+        last = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
+        raise ToolError(f"Typst stopped before the PDF was made: {last[0]}")
+    return answer
 
 
 def write_format(project: Project, lang: str, doc: dict, out_dir: Path, fmt: str, progress: Progress,

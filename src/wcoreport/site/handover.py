@@ -18,7 +18,7 @@ import os
 import pickle
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,6 +57,7 @@ class Handover:
     project: "Project"
     analysis: "ProjectAnalysis"
     pages: dict[str, dict[str, "RenderedPage"]]  # lang -> page -> its HTML
+    blocks: dict = field(default_factory=dict)  # the chapters cut into blocks (blocks.blocks_of)
 
 
 def received(root: Path) -> Handover | None:

@@ -18,6 +18,7 @@ from mkdocs.structure.toc import get_toc
 
 from ..cache import digest
 from ..diagnostics import ContentError, Severity
+from ..markdown.blocks import remember
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, check_project
 from ..outputs import DOWNLOADS_ENV
 from ..pandoc import ToolError
@@ -84,6 +85,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         if handed is not None:
             log.debug("the project, its checks and its pages come from the build command")
             project, analysis = handed.project, handed.analysis
+            remember(handed.blocks)
         else:
             try:
                 project = load_project(root)
