@@ -197,3 +197,16 @@ def test_failed_site_build_keeps_the_previous_reports(previous):
     assert "the site build failed" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert outputs(out) == before
+
+
+def test_a_build_leaves_no_scratch_files(previous, tmp_path: Path):
+    """Every process of the build removes its scratch folders, the forked ones too (they end
+    without the exit handlers)."""
+    root, out, _before = previous
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "all", "--draft", "--no-cache", "--root", str(root),
+                           "--out", str(out)], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "TMPDIR": str(scratch)})
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in scratch.iterdir()) == []

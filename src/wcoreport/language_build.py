@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .diagnostics import ContentError, Problems
 from .markdown.blocks import remember
+from .outputs import remove_scratch_folders
 from .pandoc import ToolError
 
 if TYPE_CHECKING:
@@ -165,6 +166,7 @@ class LanguageBuild:
                 os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
                 _serve(job, write_end)
             finally:
+                remove_scratch_folders()  # (its own: the exit handlers are the build command's)
                 os._exit(0)  # (the trees are left to the system, not freed one by one)
         os.close(write_end)
         self._pid, self._code = pid, None

@@ -5,6 +5,7 @@ Each output is written beside its final place, then moved in with one atomic ren
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import glob
 import os
@@ -17,6 +18,25 @@ from typing import Iterator
 # Names of the report files the site links to for download (os.pathsep-separated), given by the
 # build command to the MkDocs build it runs; the command copies the files in once all are built.
 DOWNLOADS_ENV = "WCOREPORT_DOWNLOADS"
+
+
+_SCRATCH: list[tuple[int, str]] = []  # (the process that made it, the folder)
+
+
+def scratch_folder(prefix: str) -> Path:
+    """A folder for this process's scratch files, removed when the process ends (a process
+    forked from this one ends without exit handlers: it calls remove_scratch_folders)."""
+    folder = tempfile.mkdtemp(prefix=prefix)
+    _SCRATCH.append((os.getpid(), folder))
+    return Path(folder)
+
+
+@atexit.register
+def remove_scratch_folders() -> None:
+    """The scratch folders of this process, not those of the process it was forked from."""
+    for pid, folder in _SCRATCH:
+        if pid == os.getpid():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _remove_leftovers(target: Path) -> None:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import atexit
 import functools
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 from pathlib import Path
 
 import orjson
+
+from .outputs import scratch_folder
 
 
 class ToolError(Exception):
@@ -57,9 +56,7 @@ BATCH_TIMEOUT = 600  # seconds
 def _batch_program() -> str:
     """pandoc run as pandoc's own server, in its CGI form: the same binary, named
     pandoc-server.cgi (a link in a scratch folder of this process)."""
-    folder = tempfile.mkdtemp(prefix="wcoreport-pandoc-")
-    atexit.register(shutil.rmtree, folder, True)
-    link = os.path.join(folder, "pandoc-server.cgi")
+    link = os.path.join(scratch_folder("wcoreport-pandoc-"), "pandoc-server.cgi")
     os.symlink(pandoc_path(), link)
     return link
 

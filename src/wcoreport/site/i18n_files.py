@@ -8,21 +8,18 @@ default language, `fr/x/` for the others.
 
 from __future__ import annotations
 
-import atexit
 import functools
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from mkdocs.structure.files import File, Files
 
+from ..outputs import scratch_folder
+
 
 @functools.cache
 def _scratch() -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="wcoreport-pages-"))
-    atexit.register(shutil.rmtree, folder, True)
-    return folder
+    return scratch_folder("wcoreport-pages-")
 
 
 def current_language(config, languages: tuple[str, ...]) -> str:
