@@ -83,8 +83,8 @@ def run_job(job: LanguageJob, analysis: "ProjectAnalysis", say: Callable[..., No
 
 
 def _serve(job: LanguageJob, channel_fd: int) -> None:
-    """The language's process: check, then build, each step's messages sent on `channel_fd`;
-    it ends the process."""
+    """The language's process: check, then build, each step's messages sent on `channel_fd`
+    (the caller then ends the process)."""
     channel = os.fdopen(channel_fd, "wb")
     os.dup2(2, 1)  # anything printed goes with the build's messages, not into the channel
     lock = threading.Lock()
