@@ -132,6 +132,7 @@ def test_typst_written_by_chapters_is_pandocs_whole(tmp_path, copy_repo, monkeyp
     where a chapter ends in a list, a note, a table or a quotation."""
     from wcoreport.markdown.document import document
     from wcoreport.markdown.gate import check_project
+    from wcoreport.markdown.pandoc_ast import to_json
     from wcoreport.pandoc import run_pandoc
     from wcoreport.project import load_project
     from wcoreport.report import build
@@ -155,6 +156,6 @@ def test_typst_written_by_chapters_is_pandocs_whole(tmp_path, copy_repo, monkeyp
         region = locale.split("-")[1] if "-" in locale else ""
         whole = run_pandoc(["-f", "json", "-t", "typst-citations",
                             f"--template={build._resource('templates/wco.typst')}",
-                            "-V", f"lang={lang}", "-V", f"region={region}"], build._json(rendered)).decode("utf-8")
+                            "-V", f"lang={lang}", "-V", f"region={region}"], to_json(rendered)).decode("utf-8")
         assert len(build._chapters(rendered["blocks"])) > 5  # (written by chapters indeed)
         assert by_chapters == whole, lang

@@ -159,6 +159,17 @@ class Cache:
                 self.put(kind, keys[i], result)
         return found  # type: ignore[return-value]
 
+    def memo_pandoc(self, kind: str, args: list[str], requests: list[dict]) -> list[bytes | Exception]:
+        """`memo_many` for conversions in one pandoc process (pandoc.run_pandoc_batch), each
+        kept by the command line `args` it stands for and its request's text."""
+        from .pandoc import run_pandoc_batch
+
+        def convert(missing: list[int]) -> list[bytes | Exception]:
+            answers = run_pandoc_batch([requests[i] for i in missing])
+            return [a if isinstance(a, Exception) else a.encode("utf-8") for a in answers]
+
+        return self.memo_many(kind, [[*args, request["text"]] for request in requests], convert)
+
     def clear(self) -> None:
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)

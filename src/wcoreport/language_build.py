@@ -154,6 +154,7 @@ class LanguageBuild:
         self._checked: Future = Future()
         self._pages: Future = Future()
         self._done: Future = Future()
+        self.blocks: dict = {}  # its chapters cut into blocks, once checked() (blocks.blocks_of)
         read_end, write_end = os.pipe()
         sys.stdout.flush()
         sys.stderr.flush()

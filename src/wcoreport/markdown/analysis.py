@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from ..cache import Cache, digest, file_digest, results
 from ..diagnostics import Problems, Remembered
-from ..pandoc import ToolError, ToolMissing, run_pandoc_batch
+from ..pandoc import ToolError, ToolMissing
 from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from ..data import DataTable, format_value
@@ -130,13 +130,8 @@ def parse_pages(texts: list[str], cache: Cache | None = None) -> list[dict | Too
     """pandoc's tree of each text in the project's reader format, read in one pandoc process,
     each as a document of its own (kept in `cache`, if given); a text pandoc cannot read gets
     its ToolError."""
-    args = ["-f", READER, "-t", "json"]
-
-    def read(missing: list[int]) -> list[bytes | Exception]:
-        answers = run_pandoc_batch([{"text": texts[i], "from": READER, "to": "json"} for i in missing])
-        return [a if isinstance(a, Exception) else a.encode("utf-8") for a in answers]
-
-    made = (cache or Cache(None)).memo_many("parse", [[*args, t] for t in texts], read)
+    made = (cache or Cache(None)).memo_pandoc("parse", ["-f", READER, "-t", "json"],
+                                              [{"text": t, "from": READER, "to": "json"} for t in texts])
     return [m if isinstance(m, Exception) else _tree(m) for m in made]
 
 

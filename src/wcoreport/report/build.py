@@ -29,7 +29,7 @@ from ..data import render_chart
 from ..markdown.analysis import API_VERSION, CHART_SCHEME
 from ..markdown.pandoc_ast import LEAVES, children, copy_tree, map_inlines, to_json, walk
 from ..outputs import atomic_write
-from ..pandoc import ToolError, run_pandoc, run_pandoc_batch
+from ..pandoc import ToolError, run_pandoc
 from ..project import Project
 from .assemble import SOURCE_LINE, assemble
 from .docx_package import set_custom_properties, set_title
@@ -136,7 +136,7 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
     rendered = render_styled_blocks(_charts(project, lang, doc, "docx", workdir), "docx")
     if stamp is not None:
         rendered = anchor_blocks(rendered)
-    source = _json(rendered)
+    source = to_json(rendered)
     properties = stamp.properties() if stamp is not None else None
 
     def make() -> bytes:
@@ -163,7 +163,7 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
 def to_typst(project: Project, lang: str, doc: dict) -> str:
     """The report of a language as Typst source: pandoc's Typst writer with our template.
 
-    pandoc writes each chapter on its own (all in one process: run_pandoc_batch), each kept
+    pandoc writes each chapter on its own (all in one process: Cache.memo_pandoc), each kept
     between builds by its content, and then the template around them: a rebuild after an edit
     writes one chapter again, not the report. The text is the same as pandoc's on the whole
     document (tests/test_pdf.py): a chapter starts at its title, right after the mark of the
@@ -175,18 +175,14 @@ def to_typst(project: Project, lang: str, doc: dict) -> str:
     rendered = render_styled_blocks(_charts(project, lang, doc, "typst"), "typst")
     parts = [to_json({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks})
              for blocks in _chapters(rendered["blocks"])]
-
-    def write(missing: list[int]) -> list[bytes | Exception]:
-        written = run_pandoc_batch([{"from": "json", "to": "typst-citations", "text": parts[i]} for i in missing])
-        return [w if isinstance(w, Exception) else w.encode("utf-8") for w in written]
-
     cache = results(project)
-    made = cache.memo_many("typst-part", [["-f", "json", "-t", "typst-citations", part] for part in parts], write)
+    made = cache.memo_pandoc("typst-part", ["-f", "json", "-t", "typst-citations"],
+                             [{"from": "json", "to": "typst-citations", "text": part} for part in parts])
     for result in made:
         if isinstance(result, Exception):
             raise result  # the tree is ours and checked: pandoc's complaint is a bug of ours
     body = "\n".join(result.decode("utf-8").rstrip("\n") for result in made)
-    source = _json({**rendered, "blocks": [{"t": "RawBlock", "c": ["typst", body]}]})
+    source = to_json({**rendered, "blocks": [{"t": "RawBlock", "c": ["typst", body]}]})
     # The template is one of this package's files: every key already holds them (cache.toolchain).
     return cache.memo("typst", [*args[:3], *args[4:], source], lambda: run_pandoc(args, source)).decode("utf-8")
 
@@ -202,10 +198,6 @@ def _chapters(blocks: list) -> list[list]:
             parts.append([])
         parts[-1].append(block)
     return parts
-
-
-def _json(doc: dict) -> str:
-    return to_json(doc)
 
 
 _GENERATED_LINE = re.compile(r"\.typ:(\d+):(\d+)")

@@ -25,7 +25,6 @@ from ..strings import text as label
 from ..markdown.document import Page, analysed_pages, page_alone, page_order
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
 from ..markdown.pandoc_ast import Node, attribute, cites, copy_tree, div, map_inlines, to_json, walk_blocks
-from ..pandoc import run_pandoc_batch
 from ..typography import apply_to_html
 from .catalogue import catalogue_html
 
@@ -167,12 +166,7 @@ def _html(pages: list[list[Node]], id_prefix: str = "", cache: Cache | None = No
                for blocks in pages]
     options = {**_HTML_OPTIONS, **({"identifier-prefix": id_prefix} if id_prefix else {})}
     args = _HTML_ARGS + ([f"--id-prefix={id_prefix}"] if id_prefix else [])
-
-    def write(missing: list[int]) -> list[bytes | Exception]:
-        answers = run_pandoc_batch([{**options, "text": sources[i]} for i in missing])
-        return [a if isinstance(a, Exception) else a.encode("utf-8") for a in answers]
-
-    made = (cache or Cache(None)).memo_many("html", [[*args, source] for source in sources], write)
+    made = (cache or Cache(None)).memo_pandoc("html", args, [{**options, "text": source} for source in sources])
     for result in made:
         if isinstance(result, Exception):
             raise result  # the tree is ours and checked: pandoc's complaint is a bug of ours
