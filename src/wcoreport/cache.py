@@ -20,7 +20,6 @@ import functools
 import hashlib
 import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 from typing import Callable, Iterable
@@ -71,7 +70,7 @@ def toolchain() -> str:
     binary's version and the Typst package's version."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from .pandoc import pandoc_path
+    from .pandoc import pandoc_version
 
     package = Path(__file__).parent
     parts: list[str | bytes] = []
@@ -79,7 +78,7 @@ def toolchain() -> str:
         if path.is_file() and "__pycache__" not in path.parts:
             parts += [path.relative_to(package).as_posix(), file_digest(path)]
     try:
-        parts.append(subprocess.run([pandoc_path(), "--version"], capture_output=True).stdout)
+        parts.append(pandoc_version())
     except Exception:  # the build itself reports a missing pandoc
         parts.append("pandoc ?")
     for name in ("typst", "mkdocs", "mkdocs-material", "mkdocs-static-i18n", "pymdown-extensions"):

@@ -33,11 +33,45 @@ def pandoc_path() -> str:
         raise ToolMissing(f"pandoc is not available: {exc}") from exc
 
 
+# pandoc's Haskell runtime, told not to collect its old generation before it holds 256 MB.
+# pandoc keeps all it has read until it writes (a language's pages are some 100 MB of live
+# data); with the default, the runtime copies them again and again as they grow: about 45 % of
+# pandoc's time went to collecting, and this saves 12 to 18 % of every conversion, for some
+# 30 MB more memory (bench/README.md). The user's own GHCRTS options come after, and win.
+RUNTIME_OPTIONS = "-O256m"
+
+
+@functools.cache
+def _version_probe() -> tuple[bytes, bool]:
+    """`pandoc --version`'s output, and whether this pandoc takes the runtime options above
+    (a binary built without runtime options warns of them, and would fail every conversion)."""
+    probe = subprocess.run([pandoc_path(), "--version"], capture_output=True,
+                           env={**os.environ, "GHCRTS": RUNTIME_OPTIONS})
+    return probe.stdout, probe.returncode == 0 and not probe.stderr.strip()
+
+
+def pandoc_version() -> bytes:
+    """What `pandoc --version` prints (part of every cache key: cache.py)."""
+    return _version_probe()[0]
+
+
+def _environment(**more: str) -> dict[str, str]:
+    """The environment pandoc runs in: this process's, with the runtime options above."""
+    env = {**os.environ, **more}
+    try:
+        taken = _version_probe()[1]
+    except OSError:  # (reported by the conversion that follows)
+        taken = False
+    if taken:
+        env["GHCRTS"] = f"{RUNTIME_OPTIONS} {os.environ.get('GHCRTS', '')}".strip()
+    return env
+
+
 def run_pandoc(args: list[str], stdin: str | bytes | None = None, cwd: Path | None = None) -> bytes:
     """Run pandoc; its error output becomes a `ToolError`. Warnings are returned via stderr check."""
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
     try:
-        proc = subprocess.run([pandoc_path(), *args], input=data, capture_output=True, cwd=cwd)
+        proc = subprocess.run([pandoc_path(), *args], input=data, capture_output=True, cwd=cwd, env=_environment())
     except OSError as exc:
         raise ToolMissing(f"cannot run pandoc: {exc.strerror}") from exc
     if proc.returncode != 0:
@@ -72,10 +106,10 @@ def run_pandoc_batch(requests: list[dict]) -> list[str | ToolError]:
     if not requests:
         return []
     body = orjson.dumps(requests)
-    env = {**os.environ, "REQUEST_METHOD": "POST", "PATH_INFO": "/batch", "SCRIPT_NAME": "/pandoc-server.cgi",
+    env = _environment(**{"REQUEST_METHOD": "POST", "PATH_INFO": "/batch", "SCRIPT_NAME": "/pandoc-server.cgi",
            "CONTENT_TYPE": "application/json", "CONTENT_LENGTH": str(len(body)), "HTTP_ACCEPT": "application/json",
            "SERVER_NAME": "localhost", "SERVER_PORT": "80", "SERVER_PROTOCOL": "HTTP/1.1",
-           "REMOTE_ADDR": "127.0.0.1", "PANDOC_SERVER_TIMEOUT": str(BATCH_TIMEOUT)}
+           "REMOTE_ADDR": "127.0.0.1", "PANDOC_SERVER_TIMEOUT": str(BATCH_TIMEOUT)})
     try:
         proc = subprocess.run([_batch_program()], input=body, capture_output=True, env=env)
     except OSError as exc:
