@@ -132,12 +132,13 @@ def test_typst_written_by_chapters_is_pandocs_whole(tmp_path, copy_repo, monkeyp
     where a chapter ends in a list, a note, a table or a quotation."""
     from wcoreport.markdown.document import document
     from wcoreport.markdown.gate import check_project
-    from wcoreport.markdown.pandoc_ast import to_json
+    from wcoreport.markdown.pandoc_ast import to_json, words_joined
     from wcoreport.pandoc import run_pandoc
     from wcoreport.project import load_project
     from wcoreport.report import build
 
     monkeypatch.setenv("WCOREPORT_NO_CACHE", "1")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     root = copy_repo(tmp_path / "repo")
     endings = ["- a list item\n- the last item[^n]\n\n[^n]: A note at the end.\n",
                "| A | B |\n|---|---|\n| 1 | 2 |\n",
@@ -154,8 +155,17 @@ def test_typst_written_by_chapters_is_pandocs_whole(tmp_path, copy_repo, monkeyp
         rendered = build.render_styled_blocks(build._charts(project, lang, doc, "typst"), "typst")
         locale = project.locale(lang)
         region = locale.split("-")[1] if "-" in locale else ""
-        whole = run_pandoc(["-f", "json", "-t", "typst-citations",
-                            f"--template={build._resource('templates/wco.typst')}",
-                            "-V", f"lang={lang}", "-V", f"region={region}"], to_json(rendered)).decode("utf-8")
+        args = ["-f", "json", "-t", "typst-citations", f"--template={build._resource('templates/wco.typst')}",
+                "-V", f"lang={lang}", "-V", f"region={region}"]
+        whole = run_pandoc(args, to_json(words_joined(rendered, whole_runs=False))).decode("utf-8")
         assert len(build._chapters(rendered["blocks"])) > 5  # (written by chapters indeed)
         assert by_chapters == whole, lang
+        # pandoc is given each word with the space after it (words_joined): other line ends,
+        # a few more escapes, and the same PDF as from the tree as it was.
+        as_it_was = run_pandoc(args, to_json(rendered)).decode("utf-8")
+        assert as_it_was != whole
+        pdfs = []
+        for source in (whole, as_it_was):
+            build.write_pdf(project, lang, source, tmp_path / f"{lang}.pdf")
+            pdfs.append((tmp_path / f"{lang}.pdf").read_bytes())
+        assert pdfs[0] == pdfs[1], lang

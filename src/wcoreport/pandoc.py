@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import os
 import subprocess
 from pathlib import Path
@@ -122,7 +121,7 @@ def run_pandoc_batch(requests: list[dict]) -> list[str | ToolError]:
         detail = (proc.stderr or payload or head).decode("utf-8", "replace").strip()
         raise ToolError(f"pandoc failed ({status or f'exit {proc.returncode}'}): {detail[:500]}")
     results: list[str | ToolError] = []
-    for answer in json.loads(payload):
+    for answer in orjson.loads(payload):
         if "error" in answer:
             results.append(ToolError(f"pandoc failed: {answer['error']}"))
             continue

@@ -35,7 +35,7 @@ from ..strings import text
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from ..data import DataTable, format_value
 from ..data.charts import alt_text, chart_caption
-from .pandoc_ast import Node, attribute, children, cites, inlines, map_inlines, plain, stringify, table
+from .pandoc_ast import Node, attribute, children, cites, from_json, inlines, map_inlines, plain, stringify, table
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -117,13 +117,26 @@ class PageAnalysis:
         first = next((h for h in self.headings if h.level == 1), None)
         return first.title if first else self.name
 
-    # Pickled (the site's handover), the tree goes through marshal: pandoc's JSON is dicts,
-    # lists, strings and numbers, and marshal writes and reads it several times faster.
+    # Pickled (from a language's process to the build command, and on to MkDocs'), the tree
+    # goes through marshal: pandoc's JSON is dicts, lists, strings and numbers, and marshal
+    # writes and reads it several times faster. It is read back only where it is used: the
+    # build command passes it on as it came, and MkDocs reads the chapters' only.
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "blocks": marshal.dumps(self.blocks)}
+        packed = self.__dict__.get("_packed")
+        state = {key: value for key, value in self.__dict__.items() if key != "_packed"}
+        return {**state, "blocks": packed if packed is not None else marshal.dumps(self.blocks)}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state, blocks=marshal.loads(state["blocks"]))
+        self.__dict__.update({key: value for key, value in state.items() if key != "blocks"},
+                             _packed=state["blocks"])
+
+    def __getattr__(self, name: str):
+        packed = self.__dict__.get("_packed") if name == "blocks" else None
+        if packed is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        self.__dict__["blocks"] = blocks = marshal.loads(packed)
+        del self.__dict__["_packed"]
+        return blocks
 
 
 def parse_pages(texts: list[str], cache: Cache | None = None) -> list[dict | ToolError]:
@@ -141,7 +154,7 @@ class TooDeep(ToolError):
 
 def _tree(json_text: bytes) -> dict | ToolError:
     try:
-        return check_pandoc_api(json.loads(json_text))
+        return check_pandoc_api(from_json(json_text))
     except RecursionError:
         return TooDeep("the page is nested too deeply to be read")
 

@@ -12,7 +12,6 @@ the one citeproc run.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from pathlib import Path
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from .analysis import API_VERSION, PageAnalysis
 from .citeproc_input import CitationsOnly, in_text_style
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
 from .typeset import typeset_blocks
-from .pandoc_ast import Node, attribute, cites, copy_tree, div, inlines, map_inlines, to_json, walk, walk_blocks
+from .pandoc_ast import Node, attribute, cites, copy_tree, div, from_json, inlines, map_inlines, to_json, walk, walk_blocks
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -171,7 +170,7 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
             source = to_json(given)
             inputs = [source, file_digest(references), project.locale(lang), file_digest(csl)]
             made = results(project).memo("citeproc", inputs, lambda: run_pandoc(args, source))
-            out = json.loads(made)
+            out = from_json(made)
             if b'"RawBlock"' in made or b'"RawInline"' in made:  # (seldom: then look closer)
                 _no_raw(out["blocks"])
             if given is doc:

@@ -24,7 +24,7 @@ from ..markdown.citeproc_input import in_text_style
 from ..strings import text as label
 from ..markdown.document import Page, analysed_pages, page_alone, page_order
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, attribute, cites, copy_tree, div, map_inlines, to_json, walk_blocks
+from ..markdown.pandoc_ast import Node, attribute, cites, copy_tree, div, from_json, map_inlines, to_json, walk_blocks, words_joined
 from ..typography import apply_to_html
 from .catalogue import catalogue_html
 
@@ -162,7 +162,7 @@ _HTML_ARGS = ["-f", "json", "-t", "html5", "--wrap=none", "--syntax-highlighting
 
 def _html(pages: list[list[Node]], id_prefix: str = "", cache: Cache | None = None) -> list[str]:
     """Each page's blocks (typeset: document.py) as HTML, written by one pandoc process."""
-    sources = [to_json({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": blocks})
+    sources = [to_json({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": words_joined(blocks)})
                for blocks in pages]
     options = {**_HTML_OPTIONS, **({"identifier-prefix": id_prefix} if id_prefix else {})}
     args = _HTML_ARGS + ([f"--id-prefix={id_prefix}"] if id_prefix else [])
@@ -216,7 +216,7 @@ def _as_bytes(page: RenderedPage) -> bytes:
 
 
 def _from_bytes(data: bytes) -> RenderedPage:
-    body, toc, title = json.loads(data)
+    body, toc, title = from_json(data)
     return RenderedPage(body, toc, title)
 
 
@@ -271,7 +271,7 @@ def language_site(project: "Project", analysis: ProjectAnalysis, lang: str,
                 if alone and "bibliography" not in analysed[name].directives else None
             if found is None:
                 break
-            pages.append(page_alone(analysis, lang, name, in_report, json.loads(found)))
+            pages.append(page_alone(analysis, lang, name, in_report, from_json(found)))
         else:
             return pages
         whole = document_of()

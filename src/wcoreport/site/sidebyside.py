@@ -46,18 +46,16 @@ def _language(code: str, lang: str) -> str:
 def paragraph_numbers(project: "Project", analysis: "ProjectAnalysis", lang: str) -> dict[tuple[str, int], int]:
     """(chapter, block index) -> the paragraph's number in the report of `lang` (numbering.py:
     the top-level paragraphs of the report's chapters that are not annexes, through the report)."""
-    from ..markdown.blocks import is_numbered_paragraph
-
     numbers: dict[tuple[str, int], int] = {}
     n = 0
     for chapter in project.report_chapters():
         page = analysis.page(lang, chapter.name)
         if page is None or chapter.annex:
             continue
-        for i, block in enumerate(page.blocks):
-            if is_numbered_paragraph(block):
+        for block in page_blocks(page).blocks:  # (cut once, in the language's process: blocks.blocks_of)
+            if block.numbered:
                 n += 1
-                numbers[(chapter.name, i)] = n
+                numbers[(chapter.name, block.index)] = n
     return numbers
 
 
