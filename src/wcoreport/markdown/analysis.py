@@ -557,7 +557,7 @@ def _mark_abbreviations(blocks: list[Node], abbreviations: dict[str, tuple[str, 
         return out
 
     def skip_code(nodes):
-        return map_inlines(nodes, change)
+        return map_inlines(nodes, change, {"Str"})
 
     return skip_code(blocks)
 
@@ -589,7 +589,7 @@ def data_blocks(project: "Project", lang: str, blocks: list[Node]) -> list[Node]
                                        [figure, {"t": "Div", "c": [["", ["wco-chart-data"], []], [data]]}]]}]
         return None
 
-    return map_inlines(blocks, made)  # (every node, blocks too, children first)
+    return map_inlines(blocks, made, {"Div"})  # (blocks too, children first)
 
 
 def data_table(source: DataTable, lang: str, ident: str, columns: list[str] | None = None,

@@ -83,7 +83,7 @@ def _number(blocks: list[Node], numbers: dict[str, Numbered], lang: str, page: s
             out.append({"t": "Link", "c": [["", [], []], inlines(item.label(lang)), [target, ""]]})
         return out
 
-    return map_inlines(blocks, xref)
+    return map_inlines(blocks, xref, {"Cite"})
 
 
 def _bibliography_div(pages: list[Page]) -> None:

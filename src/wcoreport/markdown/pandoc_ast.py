@@ -8,7 +8,7 @@ no character of it can become markup, raw code or a citation in any output.
 from __future__ import annotations
 
 import marshal
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 import orjson
 
@@ -267,18 +267,27 @@ def cites(nodes: list) -> list[Node]:
     return found
 
 
-def map_inlines(nodes: list, change: Callable[[Node], list | None]) -> list:
+def map_inlines(nodes: list, change: Callable[[Node], list | None], kinds: Collection[str] | None = None) -> list:
     """A copy-free rewrite of every node, children first (blocks as well as inlines): each node
-    for which `change` returns a list is replaced by that list."""
-    out = []
-    for node in nodes:
-        if isinstance(node, dict):
-            if node.get("t") not in LEAVES:
+    for which `change` returns a list is replaced by that list. `kinds`: the only kinds of node
+    `change` is given (the others are left as they are, the words first: most of a tree).
+    Lists with nothing replaced are kept as they are (the one given, too)."""
+    out: list | None = None  # made at the first node replaced
+    for i, node in enumerate(nodes):
+        if type(node) is dict:
+            kind = node.get("t")
+            if kind not in LEAVES:
                 for child in children(node):
-                    child[:] = map_inlines(child, change)
-            replaced = change(node)
-            if replaced is not None:
-                out.extend(replaced)
-                continue
-        out.append(node)
-    return out
+                    mapped = map_inlines(child, change, kinds)
+                    if mapped is not child:
+                        child[:] = mapped
+            if kinds is None or kind in kinds:
+                replaced = change(node)
+                if replaced is not None:
+                    if out is None:
+                        out = nodes[:i]
+                    out.extend(replaced)
+                    continue
+        if out is not None:
+            out.append(node)
+    return nodes if out is None else out

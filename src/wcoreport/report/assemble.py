@@ -154,7 +154,7 @@ class _Links:
             node["c"][2][0] = target
             return None
 
-        return map_inlines(blocks, change), unwrapped
+        return map_inlines(blocks, change, {"Link"}), unwrapped
 
 
 def assemble(project: "Project", analysis: ProjectAnalysis, lang: str, pages: list[Page], own: bool = False) -> dict:

@@ -95,7 +95,7 @@ def _charts(project: Project, lang: str, doc: dict, fmt: str, workdir: Path | No
         if _holds_chart([block]):
             block = copy_tree(block)
             walk([block], drop_data)
-            block = map_inlines([block], image)
+            block = map_inlines([block], image, {"Image"})
             blocks.extend(block)
         else:
             blocks.append(block)

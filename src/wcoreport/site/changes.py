@@ -84,7 +84,7 @@ def _marked(blocks: list[Node]) -> list[Node]:
         return [{"t": "RawInline", "c": ["html", f'<{tags[kind]} class="wco-{tags[kind]}">']}, *node["c"][1],
                 {"t": "RawInline", "c": ["html", f"</{tags[kind]}>"]}]
 
-    return map_inlines(blocks, change)
+    return map_inlines(blocks, change, {"Span"})
 
 
 def _for_panel(blocks: list[Node]) -> list[Node]:

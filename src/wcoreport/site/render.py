@@ -84,20 +84,23 @@ class _SitePage:
         return relative_url(self.url, posixpath.normpath(posixpath.join(folder, src)))
 
     def blocks(self, blocks: list[Node]) -> list[Node]:
-        def inline(node: Node):
-            if node.get("t") == "Link":
+        def change(node: Node):
+            kind = node["t"]
+            if kind == "Link":
                 node["c"][2][0] = self.href(node["c"][2][0])
-            elif node.get("t") == "Image" and node["c"][2][0].startswith(CHART_SCHEME):
+            elif kind == "Image" and node["c"][2][0].startswith(CHART_SCHEME):
                 name = node["c"][2][0][len(CHART_SCHEME):]
                 # (a chart of an earlier version, in the changes since a review round: its description)
                 return [self.chart(name)] if name in self.project.charts else node["c"][1]
-            elif node.get("t") == "Image":
+            elif kind == "Image":
                 node["c"][2][0] = self.image(node["c"][2][0])
+            elif kind == "OrderedList":
+                return _lettered(node)
             return None
 
-        blocks = map_inlines(blocks, inline)
+        blocks = map_inlines(blocks, change, {"Link", "Image", "OrderedList"})
         walk_blocks(blocks, self.div)
-        return _lettered(blocks)
+        return blocks
 
     def chart(self, name: str) -> Node:
         """A chart, drawn in the page's language, as SVG in the page (its text stays text, its
@@ -128,15 +131,11 @@ class _SitePage:
                                                       [self.link(f"{CASESTUDY_PAGES}/{cid}.md"), ""]]}]
 
 
-def _lettered(blocks: list[Node]) -> list[Node]:
-    """Lettered lists "a) b)" in a Div(.wco-lettered): the site's style shows "a)", not "a."."""
-    def wrap(node: Node):
-        if node.get("t") == "OrderedList" and node["c"][0][1]["t"] == "LowerAlpha" \
-                and node["c"][0][2]["t"] == "OneParen":
-            return [div(["wco-lettered"], [node])]
-        return None
-
-    return map_inlines(blocks, wrap)
+def _lettered(node: Node) -> list[Node] | None:
+    """A lettered list "a) b)" in a Div(.wco-lettered): the site's style shows "a)", not "a."."""
+    if node["c"][0][1]["t"] == "LowerAlpha" and node["c"][0][2]["t"] == "OneParen":
+        return [div(["wco-lettered"], [node])]
+    return None
 
 
 def _toc(analysis: PageAnalysis | None) -> list[dict]:
