@@ -75,6 +75,7 @@ def _sub(path: Path, pattern: str, new: str) -> None:
 
 CHANGES = {
     "chapter": lambda r: _replace(r / "docs/en/introduction.md", "The targeted technologies", "The selected technologies"),
+    "citation": lambda r: _replace(r / "docs/en/ai-ml.md", "[@wco2025pc0790, para. 5]", "[@wco2025pc0790, para. 6]"),
     "include": lambda r: _replace(r / "docs/en/_shared/note.md", "shared note", "common note"),
     "casestudy-metadata": lambda r: _replace(r / "casestudies/br-blockchain/casestudy.yml", "year: 2025", "year: 2024"),
     "casestudy-text": lambda r: _sub(r / "casestudies/br-blockchain/en.md", r"^([A-Z][^\n]{20,}?)\.(\s*)$", r"\1, as reported.\2"),

@@ -62,7 +62,7 @@ def run_job(job: LanguageJob, analysis: "ProjectAnalysis", say: Callable[..., No
     """The language's outputs from its analysis: its document where first needed (made once,
     shared by the site and the report), its site pages, then its report files (build.Output,
     in `job.reports`)."""
-    from .markdown.document import document
+    from .markdown.document import kept_document
     from .report.build import build_reports
     from .site.render import language_site
 
@@ -72,7 +72,7 @@ def run_job(job: LanguageJob, analysis: "ProjectAnalysis", say: Callable[..., No
     def document_of() -> list:
         if not made:
             say(f"Formatting citations (pandoc + citeproc): {lang}", False)
-            made.append(document(project, analysis, lang))
+            made.append(kept_document(project, analysis, lang))
         return made[0]
 
     if job.site:

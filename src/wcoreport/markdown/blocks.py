@@ -120,9 +120,11 @@ def _details(node: Node, lang: str) -> tuple[tuple[str, ...], int, tuple[str, ..
             notes += 1
         if t == "Str":
             words.append(item["c"])
-        elif t in ("Space", "SoftBreak", "LineBreak"):
+            return
+        if t in ("Space", "SoftBreak", "LineBreak"):
             words.append(" ")
-        elif t in ("Para", "Plain", "Header"):
+            return
+        if t in ("Para", "Plain", "Header"):
             words.append("\n")
         for child in children(item):
             for sub in child:

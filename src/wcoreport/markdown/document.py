@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..bibliography import write_csl_json
-from ..cache import file_digest, results
+from ..cache import digest, file_digest, results
 from ..citation_style import style_args, style_path
 from ..pandoc import ToolError, run_pandoc
 from .analysis import API_VERSION, PageAnalysis
@@ -205,4 +205,87 @@ def document(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[P
     for page in pages:
         typeset_blocks(page.blocks, lang)
     return pages
+
+
+def citations_in_text(project: "Project") -> bool:
+    """Whether the project's style puts citations in the text (not in notes numbered through
+    the document): only then is a page made from its own citations alone."""
+    return in_text_style(style_path(project.metadata.csl, project.root))
+
+
+def document_key(project: "Project", analysis: ProjectAnalysis, lang: str) -> str:
+    """What every page of a language's document depends on besides its own sources: the
+    project around the pages, the numbers of figures and tables, and the citations of all
+    pages in order with what formats them (citeproc's result for a page depends only on that
+    sequence, with a style that puts citations in the text)."""
+    analysed = analysed_pages(analysis, lang)
+    csl = style_path(project.metadata.csl, project.root)
+    bibliography = file_digest(project.bibliography.path) if project.bibliography else "-"
+    return digest([analysis.context, project.locale(lang), file_digest(csl), bibliography,
+                   repr(sorted(analysis.numbers[lang].items())),
+                   *(f"{name} {in_report} {analysed[name].citation_key}"
+                     for name, in_report in page_order(project, analysis, lang))])
+
+
+# Kept between builds (cache.py), by the document's key: each page's citations as citeproc
+# formatted them ("page-cites", by page name: whatever its text, if the key is the same) and
+# each page as document() makes it ("page", by page name and analysis digest).
+def pages_alone(project: "Project", analysis: ProjectAnalysis, lang: str, key: str,
+                wanted: list[tuple[str, bool]]) -> list[Page] | None:
+    """The pages `wanted` (name, in report), each made alone from its citations as formatted by
+    the last document made with the same `key` (document_key); None if one cannot be (no such
+    document, the page with the bibliography, a note style): the whole document must be made."""
+    if not citations_in_text(project):
+        return None
+    analysed = analysed_pages(analysis, lang)
+    cache = results(project)
+    pages = []
+    for name, in_report in wanted:
+        found = cache.get("page-cites", cache.key("page-cites", [key, name])) \
+            if "bibliography" not in analysed[name].directives else None
+        if found is None:
+            return None
+        pages.append(page_alone(analysis, lang, name, in_report, from_json(found)))
+    return pages
+
+
+def keep_pages(project: "Project", analysis: ProjectAnalysis, lang: str, key: str, pages: list[Page],
+               whole: bool) -> None:
+    """Keep the pages just made (before anything changes their trees), and, from a `whole`
+    document, their citations (see pages_alone)."""
+    if not citations_in_text(project):
+        return
+    analysed = analysed_pages(analysis, lang)
+    cache = results(project)
+    for page in pages:
+        entry = [key, page.name, str(page.in_report), analysed[page.name].digest]
+        cache.put("page", cache.key("page", entry), to_json(page.blocks).encode("utf-8"))
+        if whole:
+            cache.put("page-cites", cache.key("page-cites", [key, page.name]), to_json(cites(page.blocks)).encode("utf-8"))
+
+
+def kept_document(project: "Project", analysis: ProjectAnalysis, lang: str) -> list[Page]:
+    """`document`, its pages kept between builds: a rebuild after an edit makes again only the
+    pages edited, each alone (pages_alone). The same pages as document()'s, tree for tree
+    (tests/test_incremental.py); a note style always gets the whole document."""
+    if not citations_in_text(project):
+        return document(project, analysis, lang)
+    key = document_key(project, analysis, lang)
+    analysed = analysed_pages(analysis, lang)
+    cache = results(project)
+    order = page_order(project, analysis, lang)
+    kept: dict[str, list[Node]] = {}
+    for name, in_report in order:
+        data = cache.get("page", cache.key("page", [key, name, str(in_report), analysed[name].digest]))
+        if data is not None:
+            kept[name] = from_json(data)
+    missing = [(name, in_report) for name, in_report in order if name not in kept]
+    made = pages_alone(project, analysis, lang, key, missing) if missing else []
+    if made is None:
+        made = document(project, analysis, lang)
+        keep_pages(project, analysis, lang, key, made, whole=True)
+        return made
+    keep_pages(project, analysis, lang, key, made, whole=False)
+    by_name = {page.name: page for page in made}
+    return [by_name[name] if name in by_name else Page(name, kept[name], in_report) for name, in_report in order]
 

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -160,7 +161,26 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
         tmp.write_bytes(data)
 
 
-def to_typst(project: Project, lang: str, doc: dict) -> str:
+@dataclass
+class TypstChapters:
+    """A language's report made ready for pandoc's Typst writer (typst_chapters): the document
+    around its chapters, and each chapter as pandoc's JSON."""
+
+    lang: str
+    around: dict  # the document, its blocks aside (metadata for the template)
+    parts: list[str]
+
+
+def typst_chapters(project: Project, lang: str, doc: dict) -> TypstChapters:
+    """The Python side of to_typst: charts drawn, styled blocks, the chapters cut and written
+    as JSON (each word with the space after it: words_joined)."""
+    rendered = render_styled_blocks(_charts(project, lang, doc, "typst"), "typst")
+    parts = [to_json({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": words_joined(blocks, whole_runs=False)})
+             for blocks in _chapters(rendered["blocks"])]
+    return TypstChapters(lang, {**rendered, "blocks": []}, parts)
+
+
+def to_typst(project: Project, lang: str, doc: dict | TypstChapters) -> str:
     """The report of a language as Typst source: pandoc's Typst writer with our template.
 
     pandoc writes each chapter on its own (all in one process: Cache.memo_pandoc), each kept
@@ -168,21 +188,19 @@ def to_typst(project: Project, lang: str, doc: dict) -> str:
     writes one chapter again, not the report. The text is the same as pandoc's on the whole
     document (tests/test_pdf.py): a chapter starts at its title, right after the mark of the
     line it was typed at (assemble.py), a raw block that pandoc ends with one line end."""
+    chapters = doc if isinstance(doc, TypstChapters) else typst_chapters(project, lang, doc)
     locale = project.locale(lang)
     region = locale.split("-")[1] if "-" in locale else ""
     args = ["-f", "json", "-t", "typst-citations", f"--template={_resource('templates/wco.typst')}",
             "-V", f"lang={lang}", "-V", f"region={region}"]
-    rendered = render_styled_blocks(_charts(project, lang, doc, "typst"), "typst")
-    parts = [to_json({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": words_joined(blocks, whole_runs=False)})
-             for blocks in _chapters(rendered["blocks"])]
     cache = results(project)
     made = cache.memo_pandoc("typst-part", ["-f", "json", "-t", "typst-citations"],
-                             [{"from": "json", "to": "typst-citations", "text": part} for part in parts])
+                             [{"from": "json", "to": "typst-citations", "text": part} for part in chapters.parts])
     for result in made:
         if isinstance(result, Exception):
             raise result  # the tree is ours and checked: pandoc's complaint is a bug of ours
     body = "\n".join(result.decode("utf-8").rstrip("\n") for result in made)
-    source = to_json({**rendered, "blocks": [{"t": "RawBlock", "c": ["typst", body]}]})
+    source = to_json({**chapters.around, "blocks": [{"t": "RawBlock", "c": ["typst", body]}]})
     # The template is one of this package's files: every key already holds them (cache.toolchain).
     return cache.memo("typst", [*args[:3], *args[4:], source], lambda: run_pandoc(args, source)).decode("utf-8")
 
@@ -231,7 +249,9 @@ def _typst_problem(lang: str, message: str, diagnostic: str, typst_source: str) 
     return f"the {lang} PDF cannot be made: {message}{hint} (in the report's front matter)"
 
 
-def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> None:
+def write_pdf(project: Project, lang: str, typst_source: str, target: Path,
+              compiling: Callable[[], None] = lambda: None) -> None:
+    """The PDF from its Typst source; `compiling` is called as Typst starts."""
     meta = project.metadata
     timestamp = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
     # The document's title and code reach Typst as strings, never as markup (see wco.typst).
@@ -243,6 +263,7 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path) -> N
         # Only the fonts we ship (and Typst's own): the PDF is the same on every machine. The
         # root is the language folder: the document reads no file but its images (pandoc
         # embeds their paths relative to it).
+        compiling()
         answer = _compile_typst({"source": typst_source.encode("utf-8"), "root": str(project.docs_dir / lang),
                                  "font_paths": [str(_resource("fonts"))], "inputs": inputs,
                                  "timestamp": timestamp, "standards": PDF_STANDARDS})
@@ -277,17 +298,27 @@ def _compile_typst(request: dict) -> tuple:
     return answer
 
 
-def write_format(project: Project, lang: str, doc: dict, out_dir: Path, fmt: str, progress: Progress,
-                 stamp: Provenance | None = None) -> Output:
-    """One file of a language's report: its DOCX (`stamp`: see write_docx) or its PDF."""
+def write_format(project: Project, lang: str, doc: dict | TypstChapters, out_dir: Path, fmt: str,
+                 progress: Progress, stamp: Provenance | None = None,
+                 typst_started: threading.Event | None = None) -> Output:
+    """One file of a language's report: its DOCX (`stamp`: see write_docx) or its PDF (`doc`
+    may be its chapters made ready for Typst already: typst_chapters). `typst_started`: the
+    DOCX waits for it; the PDF sets it once Typst compiles, or has ended."""
     target = output_path(project, out_dir, lang, fmt)
     if fmt == "docx":
+        if typst_started is not None:
+            typst_started.wait()
         progress(f"[{lang}] writing DOCX")
         with tempfile.TemporaryDirectory(prefix="wcoreport-") as workdir:
             write_docx(project, lang, doc, target, Path(workdir), stamp)
-    else:
+        return Output(lang, fmt, target)
+    try:
         progress(f"[{lang}] writing PDF (pandoc -> Typst)")
-        write_pdf(project, lang, to_typst(project, lang, doc), target)
+        write_pdf(project, lang, to_typst(project, lang, doc), target,
+                  typst_started.set if typst_started is not None else lambda: None)
+    finally:
+        if typst_started is not None:
+            typst_started.set()  # (the DOCX waits no more, whatever happened)
     return Output(lang, fmt, target)
 
 
@@ -302,12 +333,19 @@ def build_reports(project: Project, analysis: ProjectAnalysis, out_dir: Path,
     languages = languages or project.languages
     out_dir.mkdir(parents=True, exist_ok=True)
     with ThreadPoolExecutor(max_workers=max(1, len(languages) * len(formats))) as pool:
-        jobs = []
+        jobs = {}
         for lang in languages:
             pages = documents[lang] if documents and lang in documents else document(project, analysis, lang)
             progress(f"[{lang}] assembling the report")
             doc = report_document(project, analysis, lang, pages, own=True)
             stamp = provenance(project, analysis, lang) if "docx" in formats else None
-            jobs += [pool.submit(write_format, project, lang, doc, out_dir, fmt, progress, stamp)
-                     for fmt in FORMATS if fmt in formats]
-        return [job.result() for job in jobs]
+            # The PDF first, the DOCX once Typst compiles: Typst's compilation is a language's
+            # longest step, and the DOCX's Python would slow the steps before it (they share
+            # Python's lock); it runs while Typst works, in a process of its own.
+            started = threading.Event() if "pdf" in formats else None
+            given = {"pdf": typst_chapters(project, lang, doc) if "pdf" in formats else doc, "docx": doc}
+            for fmt in ("pdf", "docx"):
+                if fmt in formats:
+                    jobs[(lang, fmt)] = pool.submit(write_format, project, lang, given[fmt], out_dir, fmt, progress,
+                                                    stamp, started)
+        return [jobs[(lang, fmt)].result() for lang in languages for fmt in FORMATS if fmt in formats]

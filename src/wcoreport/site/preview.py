@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..markdown.document import analysed_pages, document, page_alone, page_order
+from ..markdown.document import analysed_pages, citations_in_text, document, page_alone, page_order
 from ..markdown.gate import ProjectAnalysis
 from ..markdown.pandoc_ast import Node, cites, copy_tree
-from .render import RenderedPage, citations_in_text, language_key, site_pages
+from .render import RenderedPage, language_key, site_pages
 
 if TYPE_CHECKING:
     from ..project import Project

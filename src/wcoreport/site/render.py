@@ -16,15 +16,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from ..cache import Cache, digest, file_digest, results
-from ..citation_style import style_path
+from ..cache import Cache, digest, results
 from ..data import render_chart
 from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
-from ..markdown.citeproc_input import in_text_style
 from ..strings import text as label
-from ..markdown.document import Page, analysed_pages, page_alone, page_order
+from ..markdown.document import (Page, analysed_pages, citations_in_text, document_key, page_order,
+                                 pages_alone)
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
-from ..markdown.pandoc_ast import Node, attribute, cites, copy_tree, div, from_json, map_inlines, to_json, walk_blocks, words_joined
+from ..markdown.pandoc_ast import Node, attribute, copy_tree, div, from_json, map_inlines, to_json, walk_blocks, words_joined
 from ..typography import apply_to_html
 from .catalogue import catalogue_html
 
@@ -192,22 +191,9 @@ def render_pages(project: "Project", analysis: ProjectAnalysis, lang: str, pages
 
 
 def language_key(project: "Project", analysis: ProjectAnalysis, lang: str, directory_urls: bool) -> str:
-    """What every page of a language depends on besides its own sources: the project around
-    the pages, the numbers of figures and tables, and the citations of all pages in order with
-    what formats them (citeproc's result for a page depends only on that sequence)."""
-    analysed = analysed_pages(analysis, lang)
-    csl = style_path(project.metadata.csl, project.root)
-    bibliography = file_digest(project.bibliography.path) if project.bibliography else "-"
-    return digest([str(directory_urls), analysis.context, project.locale(lang), file_digest(csl), bibliography,
-                   repr(sorted(analysis.numbers[lang].items())),
-                   *(f"{name} {in_report} {analysed[name].citation_key}"
-                     for name, in_report in page_order(project, analysis, lang))])
-
-
-def citations_in_text(project: "Project") -> bool:
-    """Whether the project's style puts citations in the text (not in notes numbered through
-    the document): only then is a page made from its own citations alone."""
-    return in_text_style(style_path(project.metadata.csl, project.root))
+    """What every site page of a language depends on besides its own sources: its document's
+    (document_key) and the form of the site's addresses."""
+    return digest([str(directory_urls), document_key(project, analysis, lang)])
 
 
 def _as_bytes(page: RenderedPage) -> bytes:
@@ -252,33 +238,17 @@ def language_site(project: "Project", analysis: ProjectAnalysis, lang: str,
                   document_of: Callable[[], list[Page]]) -> dict[str, RenderedPage]:
     """Every page of a language for the build command's site. A page whose HTML is not kept is
     made alone from its citations as citeproc formatted them in the last build over the same
-    citations (kept by language_key, as the preview keeps them in memory: preview.py); only
-    if one cannot be (no such build, the bibliography's page) is the language's document
-    made (`document_of()`), and its pages' citations kept for the next build."""
-    analysed = analysed_pages(analysis, lang)
-    cache = results(project)
-    key = language_key(project, analysis, lang, True)
-    alone = citations_in_text(project)
-
-    def cites_key(name: str) -> str:
-        return cache.key("site-cites", [key, name])
+    citations (document.pages_alone; the preview keeps them in memory: preview.py); only if
+    one cannot be (no such build, the bibliography's page) is the language's document made
+    (`document_of()`)."""
+    key = document_key(project, analysis, lang)
 
     def make(missing: Wanted) -> list[Page]:
-        pages = []
-        for name, in_report in missing:
-            found = cache.get("site-cites", cites_key(name)) \
-                if alone and "bibliography" not in analysed[name].directives else None
-            if found is None:
-                break
-            pages.append(page_alone(analysis, lang, name, in_report, from_json(found)))
-        else:
+        pages = pages_alone(project, analysis, lang, key, missing)
+        if pages is not None:
             return pages
-        whole = document_of()
-        if alone:  # (before rendering changes the trees)
-            for page in whole:
-                cache.put("site-cites", cites_key(page.name),
-                          to_json(cites(page.blocks)).encode("utf-8"))
-        by_name = {page.name: page for page in whole}
+        by_name = {page.name: page for page in document_of()}
         return [by_name[name] for name, _ in missing]
 
-    return site_pages(project, analysis, lang, key, page_order(project, analysis, lang), make)
+    return site_pages(project, analysis, lang, language_key(project, analysis, lang, True),
+                      page_order(project, analysis, lang), make)
