@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .pandoc_ast import Node, children, cites, copy_tree, walk
+from .pandoc_ast import LEAVES, Node, children, copy_tree
 
 _STYLE_CLASS = re.compile(rb"<style\b[^>]*\bclass=\"([^\"]+)\"")
 
@@ -34,18 +34,26 @@ class CitationsOnly:
     def __init__(self, doc: dict, refs_id: str):
         self.cites: list[Node] = []
         self.refs: list[Node] = []
+        # A citation inside another's prefix or suffix, or in the Div, would be formatted twice.
         self.nested = False
 
-        def visit(node: Node, _depth: int) -> None:
-            if node["t"] == "Cite":
-                self.cites.append(node)
-            elif node["t"] == "Div" and node["c"][0][0] == refs_id:
-                self.refs.append(node)
+        def visit(nodes: list, inside: bool) -> None:  # (in document order, the words passed over)
+            for node in nodes:
+                if type(node) is not dict or node.get("t") in LEAVES:
+                    continue
+                below = inside
+                if node["t"] == "Cite":
+                    self.cites.append(node)
+                    self.nested |= inside
+                    below = True
+                elif node["t"] == "Div" and node["c"][0][0] == refs_id:
+                    self.refs.append(node)
+                    below = True
+                for child in children(node):
+                    visit(child, below)
 
-        walk(doc["blocks"], visit)
-        # A citation inside another's prefix or suffix, or in the Div, would be formatted twice.
-        inner = sum(len(_cites_below(node)) for node in (*self.cites, *self.refs))
-        self.usable = inner == 0 and len(self.refs) <= 1
+        visit(doc["blocks"], False)
+        self.usable = not self.nested and len(self.refs) <= 1
         self.doc = {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"],
                     "blocks": [{"t": "Para", "c": [cite]} for cite in self.cites] + copy_tree(self.refs)}
 
@@ -69,6 +77,3 @@ class CitationsOnly:
             node["c"] = new["c"]
         return True
 
-
-def _cites_below(node: Node) -> list[Node]:
-    return [cite for child in children(node) for cite in cites(child)]

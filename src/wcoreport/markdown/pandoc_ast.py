@@ -63,8 +63,10 @@ def words_joined(tree: Any, whole_runs: bool = True) -> Any:
         if kind == "Str" or (kind == "Space" and whole_runs):
             words = [item["c"] if kind == "Str" else " "]
             out.append(None)
+        elif kind in LEAVES or type(item) is str:
+            out.append(item)  # (shared with the tree given: nothing is changed in it)
         else:
-            out.append(item if type(item) is str else words_joined(item, whole_runs))
+            out.append(words_joined(item, whole_runs))
     if words is not None:
         close()
     return out

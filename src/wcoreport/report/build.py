@@ -23,6 +23,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
+import orjson
+
 from ..cache import build_date, file_digest, folder_digest, results
 from ..markdown.document import Page, document
 from ..markdown.gate import ProjectAnalysis
@@ -93,7 +95,7 @@ def _charts(project: Project, lang: str, doc: dict, fmt: str, workdir: Path | No
     for block in doc["blocks"]:
         if block.get("t") == "Div" and "wco-chart-data" in block["c"][0][1]:
             continue
-        if _holds_chart([block]):
+        if _holds_chart(block):
             block = copy_tree(block)
             walk([block], drop_data)
             block = map_inlines([block], image, {"Image"})
@@ -103,8 +105,14 @@ def _charts(project: Project, lang: str, doc: dict, fmt: str, workdir: Path | No
     return {**doc, "blocks": blocks}
 
 
-def _holds_chart(nodes: list) -> bool:
-    """Whether a chart (or its data table) is somewhere below `nodes`."""
+def _holds_chart(block: dict) -> bool:
+    """Whether a chart (or its data table) is somewhere in a block. (Most blocks hold neither
+    word anywhere, which their JSON text tells at once: the walk is for the others.)"""
+    text = orjson.dumps(block)
+    return (CHART_SCHEME.encode() in text or b"wco-chart-data" in text) and _chart_below([block])
+
+
+def _chart_below(nodes: list) -> bool:
     for node in nodes:
         if not isinstance(node, dict):
             continue
@@ -113,7 +121,7 @@ def _holds_chart(nodes: list) -> bool:
             return True
         if kind == "Div" and "wco-chart-data" in node["c"][0][1]:
             return True
-        if kind not in LEAVES and any(_holds_chart(child) for child in children(node)):
+        if kind not in LEAVES and any(_chart_below(child) for child in children(node)):
             return True
     return False
 
