@@ -30,7 +30,7 @@ from pathlib import Path
 from .cache import file_digest
 from .diagnostics import ContentError, Severity
 from .language_build import LanguageJob, start_builds
-from .outputs import atomic_directory
+from .outputs import atomic_directory, staging_folder
 from .pandoc import ToolError
 
 COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff", "redline", "clean")
@@ -113,7 +113,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args, root: Path, out: Path, say, started: float) -> int:
-    from .markdown.gate import check_project
     from .project import load_project
 
     if args.command == "clean":
@@ -136,7 +135,33 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
     from .site.handover import fingerprint
 
     sources = fingerprint(root)  # what the site's process checks the handover against (before loading)
-    project = load_project(root)
+    with contextlib.ExitStack() as stack:
+        site = None
+        if args.command in ("all", "site") and not args.pages:
+            # MkDocs starts first: its start-up (imports, configuration) runs on the other core
+            # while this process loads the sources. The output folder is ours from now on.
+            stack.enter_context(output_lock(out, say))
+            site = _start_site(stack, root, out)
+        return _run_loaded(args, out, say, started, key, sources, load_project(root), site)
+
+
+def _start_site(stack: contextlib.ExitStack, root: Path, out: Path) -> tuple:
+    """MkDocs started into the site's staging folder, which _build moves in with the other
+    outputs (outputs.atomic_directory); stopped and removed when `stack` closes, if not."""
+    from .site.handover import SiteBuild
+
+    staged = staging_folder(out / "site")
+    stack.callback(shutil.rmtree, staged, ignore_errors=True)  # (moved in by then, if all went well)
+    workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
+    site = SiteBuild(root, staged, workdir)
+    stack.callback(site.stop)
+    return site, staged
+
+
+def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, project, site: tuple | None) -> int:
+    """_run once the project is loaded (`site`: MkDocs started, for the commands that build it)."""
+    from .markdown.gate import check_project
+
     if args.command == "translated":
         return _mark_translated(project, args.pages)
     if args.command == "import-docx":
@@ -173,10 +198,10 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
     unknown = [lang for lang in languages if lang not in project.languages]
     if unknown:
         raise ToolError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
-    with output_lock(out, say):
+    with output_lock(out, say) if site is None else contextlib.nullcontext():  # (held since MkDocs started)
         from .uptodate import record
 
-        outputs = _build(args, project, parity, languages, out, say, sources)
+        outputs = _build(args, project, parity, languages, out, say, sources, site)
         if key is not None:
             roots = [out / "report"] if args.command in ("all", "report") else []
             roots += [out / "site"] if args.command in ("all", "site") else []
@@ -196,12 +221,12 @@ def _gate(args, project) -> None:
         print(problem, file=sys.stderr)
 
 
-def _build(args, project, parity, languages: tuple[str, ...], out: Path, say, sources: tuple) -> list[Path]:
+def _build(args, project, parity, languages: tuple[str, ...], out: Path, say, sources: tuple,
+           started_site: tuple | None) -> list[Path]:
     from .markdown.analysis import context_digest
     from .markdown.gate import check_across
     from .uptodate import forget
 
-    root = project.root
     outputs: list[Path] = []
     reports = out / "report"
     with_site = args.command in ("all", "site")
@@ -222,14 +247,10 @@ def _build(args, project, parity, languages: tuple[str, ...], out: Path, say, so
         staged_reports = stack.enter_context(atomic_directory(reports, keep=True)) if build_report_files else None
         site, staged_site = None, None
         if with_site:
-            from .site.handover import SiteBuild
-
-            # MkDocs starts at once (its start-up overlaps ours) and waits for the site's pages
-            # (handover.py); they come first: MkDocs builds while the reports are made.
-            staged_site = stack.enter_context(atomic_directory(out / "site"))
-            workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="wcoreport-")))
-            site = SiteBuild(root, staged_site, downloads, workdir)
-            stack.callback(site.stop)
+            # MkDocs was started before the sources were loaded (_start_site) and waits for the
+            # site's pages (handover.py); they come first: MkDocs builds while the reports are made.
+            site, staged = started_site
+            staged_site = stack.enter_context(atomic_directory(out / "site", staged=staged))
         # Each language is checked and built in a process of its own (language_build.py); the
         # site needs every language's pages, the reports only those asked for.
         context = context_digest(project)
@@ -249,7 +270,8 @@ def _build(args, project, parity, languages: tuple[str, ...], out: Path, say, so
             pages = {lang: builds[lang].pages() for lang in project.languages}
             blocks = {key: value for build in builds.values() for key, value in build.blocks.items()}
             say("Building the website (mkdocs build --strict)")
-            site_job = pool.submit(lambda: (site.hand_over(Handover(sources, project, analysis, pages, blocks)), site.wait()))
+            handover = Handover(sources, project, analysis, pages, blocks, downloads)
+            site_job = pool.submit(lambda: (site.hand_over(handover), site.wait()))
         for build in builds.values():
             outputs += [reports / o.path.name for o in build.outputs(project.problems)]
         if site_job is not None:

@@ -39,7 +39,7 @@ def remove_scratch_folders() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _remove_leftovers(target: Path) -> None:
+def _remove_leftovers(target: Path, staged: Path | None = None) -> None:
     """Remove what an interrupted build left beside `target` (the outputs are never touched).
 
     If a build was killed between the two renames of `atomic_directory`, the previous folder
@@ -48,6 +48,8 @@ def _remove_leftovers(target: Path) -> None:
     if old.is_dir() and not target.exists():
         os.replace(old, target)
     for leftover in target.parent.glob(f".{glob.escape(target.name)}.*.part"):
+        if leftover == staged:
+            continue
         if leftover.is_dir() and not leftover.is_symlink():
             shutil.rmtree(leftover, ignore_errors=True)
         else:
@@ -71,15 +73,23 @@ def atomic_write(target: Path) -> Iterator[Path]:
         tmp.unlink(missing_ok=True)
 
 
+def staging_folder(target: Path) -> Path:
+    """A fresh folder beside `target`, to be made into it by atomic_directory (a leftover of an
+    interrupted build is removed by the next)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+
+
 @contextlib.contextmanager
-def atomic_directory(target: Path, keep: bool = False) -> Iterator[Path]:
+def atomic_directory(target: Path, keep: bool = False, staged: Path | None = None) -> Iterator[Path]:
     """Yield a fresh folder beside `target`; on success it takes the place of `target`.
 
     With `keep`, the folder starts as a copy of `target`'s files, so that a build of some of
-    the outputs (one language, one format) keeps the others."""
+    the outputs (one language, one format) keeps the others. `staged`: the folder, made
+    earlier by staging_folder (and written into already)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(target)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    _remove_leftovers(target, staged)
+    tmp = staged or staging_folder(target)
     old = target.parent / f".{target.name}.old"
     try:
         if keep and target.is_dir():

@@ -276,6 +276,8 @@ def kept_document(project: "Project", analysis: ProjectAnalysis, lang: str) -> l
     order = page_order(project, analysis, lang)
     kept: dict[str, list[Node]] = {}
     for name, in_report in order:
+        if "casestudies" in analysed[name].directives:
+            continue  # (the page that lists all case studies is made again, as on the site: render.py)
         data = cache.get("page", cache.key("page", [key, name, str(in_report), analysed[name].digest]))
         if data is not None:
             kept[name] = from_json(data)

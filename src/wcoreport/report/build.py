@@ -174,7 +174,6 @@ class TypstChapters:
     """A language's report made ready for pandoc's Typst writer (typst_chapters): the document
     around its chapters, and each chapter as pandoc's JSON."""
 
-    lang: str
     around: dict  # the document, its blocks aside (metadata for the template)
     parts: list[str]
 
@@ -185,7 +184,7 @@ def typst_chapters(project: Project, lang: str, doc: dict) -> TypstChapters:
     rendered = render_styled_blocks(_charts(project, lang, doc, "typst"), "typst")
     parts = [to_json({"pandoc-api-version": API_VERSION, "meta": {}, "blocks": words_joined(blocks, whole_runs=False)})
              for blocks in _chapters(rendered["blocks"])]
-    return TypstChapters(lang, {**rendered, "blocks": []}, parts)
+    return TypstChapters({**rendered, "blocks": []}, parts)
 
 
 def to_typst(project: Project, lang: str, doc: dict | TypstChapters) -> str:

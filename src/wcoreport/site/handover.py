@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..outputs import DOWNLOADS_ENV
 from ..pandoc import ToolError
 
 if TYPE_CHECKING:
@@ -58,6 +57,7 @@ class Handover:
     analysis: "ProjectAnalysis"
     pages: dict[str, dict[str, "RenderedPage"]]  # lang -> page -> its HTML
     blocks: dict = field(default_factory=dict)  # the chapters cut into blocks (blocks.blocks_of)
+    downloads: list = field(default_factory=list)  # the report files the build puts in downloads/
 
 
 SITE_NICENESS = 5  # (added to the process's; 19 is the least)
@@ -94,13 +94,13 @@ def received(root: Path) -> Handover | None:
 
 
 class SiteBuild:
-    """`mkdocs build --strict` of the sources at `root` into `target`, started at once; its
-    pages link the report files `downloads`. `hand_over` gives it the build's work; `wait`
-    waits for it and raises ToolError with MkDocs' last lines if it failed; `stop` ends it."""
+    """`mkdocs build --strict` of the sources at `root` into `target`, started at once: its
+    start-up runs while the build command loads the sources. `hand_over` gives it the build's
+    work, with the report files its pages link (Handover.downloads); `wait` waits for it and
+    raises ToolError with MkDocs' last lines if it failed; `stop` ends it."""
 
-    def __init__(self, root: Path, target: Path, downloads: list[str], workdir: Path):
-        env = {**os.environ, "PYTHONWARNINGS": "ignore", DOWNLOADS_ENV: os.pathsep.join(downloads),
-               HANDOVER_ENV: "stdin"}
+    def __init__(self, root: Path, target: Path, workdir: Path):
+        env = {**os.environ, "PYTHONWARNINGS": "ignore", HANDOVER_ENV: "stdin"}
         # Its messages go to a file: a pipe nobody reads while it runs could fill and stop it.
         self._log = open(workdir / "mkdocs.log", "w+b")
         self._proc = subprocess.Popen(

@@ -86,6 +86,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             log.debug("the project, its checks and its pages come from the build command")
             project, analysis = handed.project, handed.analysis
             remember(handed.blocks)
+            os.environ[DOWNLOADS_ENV] = os.pathsep.join(handed.downloads)  # (on_config reads it)
         else:
             try:
                 project = load_project(root)
