@@ -30,6 +30,23 @@ def test_citations_only_equals_whole_document(style, tmp_path, monkeypatch):
             whole = shared.document(project, analysis, lang)
         assert any(p.in_report for p in alone)
         assert json.dumps([(p.name, p.blocks) for p in alone]) == json.dumps([(p.name, p.blocks) for p in whole])
+        # (some citations are repeated: citeproc is given each once, repeats_alike)
+        from wcoreport.markdown.citeproc_input import CitationsOnly, repeats_alike
+        from wcoreport.citation_style import style_path
+
+        pages = shared.language_pages(project, analysis, lang)
+        only = CitationsOnly({"pandoc-api-version": [1, 23], "meta": {},
+                              "blocks": [b for p in pages for b in p.blocks]}, shared.REFS,
+                             alike=repeats_alike(style_path(style, root)))
+        assert len(set(only.given)) < len(only.cites)
+
+
+def test_a_style_that_asks_for_positions_gets_every_citation():
+    from wcoreport.citation_style import style_path
+    from wcoreport.markdown.citeproc_input import repeats_alike
+
+    assert repeats_alike(style_path("chicago-author-date", None))
+    assert not repeats_alike(style_path("chicago-notes-bibliography", None))  # (ibid, subsequent)
 
 
 def test_note_style_gets_the_whole_document():

@@ -15,9 +15,20 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .pandoc_ast import LEAVES, Node, children, copy_tree
+from .pandoc_ast import LEAVES, Node, children, copy_tree, to_json
 
 _STYLE_CLASS = re.compile(rb"<style\b[^>]*\bclass=\"([^\"]+)\"")
+
+
+def repeats_alike(csl: Path) -> bool:
+    """Whether the style formats a citation the same wherever it is repeated: it never asks for
+    a citation's position (first, subsequent, ibid...). Then citeproc is given each distinct
+    citation once (the year suffixes, names and numbers it disambiguates by depend on which
+    works are cited, not on how often)."""
+    try:
+        return b"position=" not in Path(csl).read_bytes()
+    except OSError:
+        return False
 
 
 def in_text_style(csl: Path) -> bool:
@@ -31,7 +42,7 @@ def in_text_style(csl: Path) -> bool:
 class CitationsOnly:
     """The citations of a document and its reference-list Div, and the way back."""
 
-    def __init__(self, doc: dict, refs_id: str):
+    def __init__(self, doc: dict, refs_id: str, alike: bool = False):
         self.cites: list[Node] = []
         self.refs: list[Node] = []
         # A citation inside another's prefix or suffix, or in the Div, would be formatted twice.
@@ -54,25 +65,45 @@ class CitationsOnly:
 
         visit(doc["blocks"], False)
         self.usable = not self.nested and len(self.refs) <= 1
+        # `alike` (repeats_alike): each distinct citation is given once, in the order of its first use.
+        self.given: list[int] = []  # each citation's place among those given to citeproc
+        distinct: dict[str, int] = {}
+        given: list[Node] = []
+        for cite in self.cites:
+            key = to_json([[c["citationId"], c["citationPrefix"], c["citationSuffix"], c["citationMode"]]
+                           for c in cite["c"][0]]) if alike else ""
+            if key not in distinct:
+                if alike:
+                    distinct[key] = len(given)
+                self.given.append(len(given))
+                given.append(cite)
+            else:
+                self.given.append(distinct[key])
         self.doc = {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"],
-                    "blocks": [{"t": "Para", "c": [cite]} for cite in self.cites] + copy_tree(self.refs)}
+                    "blocks": [{"t": "Para", "c": [cite]} for cite in given] + copy_tree(self.refs)}
 
     def put_back(self, out: dict) -> bool:
         """Citeproc's output (of `self.doc`) into the document's nodes; False if its shape is
         not the one expected (then the caller runs citeproc on the whole document)."""
         blocks = out.get("blocks", [])
-        if len(blocks) != len(self.cites) + len(self.refs):
+        count = len(blocks) - len(self.refs)
+        if count != len(set(self.given)):
             return False
         formatted = []
-        for block in blocks[:len(self.cites)]:
+        for block in blocks[:count]:
             if block.get("t") != "Para" or len(block["c"]) != 1 or block["c"][0].get("t") != "Cite":
                 return False
             formatted.append(block["c"][0])
-        divs = blocks[len(self.cites):]
+        divs = blocks[count:]
         if any(d.get("t") != "Div" for d in divs):
             return False
-        for node, new in zip(self.cites, formatted):
-            node["c"] = new["c"]
+        put: set[int] = set()
+        for node, i in zip(self.cites, self.given):
+            if i in put:  # a repeated citation: its own citations, a copy of the text citeproc made
+                node["c"] = [node["c"][0], copy_tree(formatted[i]["c"][1])]
+            else:
+                node["c"] = formatted[i]["c"]
+                put.add(i)
         for node, new in zip(self.refs, divs):
             node["c"] = new["c"]
         return True

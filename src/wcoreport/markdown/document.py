@@ -22,7 +22,7 @@ from ..cache import digest, file_digest, results
 from ..citation_style import style_args, style_path
 from ..pandoc import ToolError, run_pandoc
 from .analysis import API_VERSION, PageAnalysis
-from .citeproc_input import CitationsOnly, in_text_style
+from .citeproc_input import CitationsOnly, in_text_style, repeats_alike
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
 from .typeset import typeset_blocks
 from .pandoc_ast import Node, attribute, cites, copy_tree, div, from_json, inlines, map_inlines, to_json, walk, walk_blocks
@@ -164,7 +164,7 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
         csl = style_path(project.metadata.csl, project.root)
         # Kept by content: the document (its citations only, if the style allows: citeproc_input.py),
         # the references and the style as citeproc reads them.
-        only = CitationsOnly(doc, REFS) if in_text_style(csl) else None
+        only = CitationsOnly(doc, REFS, alike=repeats_alike(csl)) if in_text_style(csl) else None
         out = None
         for given in ([only.doc, doc] if only is not None and only.usable else [doc]):
             source = to_json(given)
