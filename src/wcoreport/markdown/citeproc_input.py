@@ -69,16 +69,13 @@ class CitationsOnly:
         self.given: list[int] = []  # each citation's place among those given to citeproc
         distinct: dict[str, int] = {}
         given: list[Node] = []
-        for cite in self.cites:
+        for n, cite in enumerate(self.cites):
             key = to_json([[c["citationId"], c["citationPrefix"], c["citationSuffix"], c["citationMode"]]
-                           for c in cite["c"][0]]) if alike else ""
+                           for c in cite["c"][0]]) if alike else str(n)  # (not alike: each its own)
             if key not in distinct:
-                if alike:
-                    distinct[key] = len(given)
-                self.given.append(len(given))
+                distinct[key] = len(given)
                 given.append(cite)
-            else:
-                self.given.append(distinct[key])
+            self.given.append(distinct[key])
         self.doc = {"pandoc-api-version": doc["pandoc-api-version"], "meta": doc["meta"],
                     "blocks": [{"t": "Para", "c": [cite]} for cite in given] + copy_tree(self.refs)}
 
