@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .cache import file_digest
-from .diagnostics import ContentError, Severity
+from .diagnostics import ContentError, Severity, UsageError
 from .language_build import LanguageJob, start_builds
 from .outputs import atomic_directory, staging_folder
 from .pandoc import ToolError
@@ -37,42 +37,101 @@ COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xlif
 
 
 def _parser() -> argparse.ArgumentParser:
+    """One sub-parser a command, each with its own arguments, options and --help."""
     parser = argparse.ArgumentParser(
         prog="build_report.py",
         description="Build the WCO Study Report on Disruptive Technologies from its Markdown sources: "
-                    "the bilingual website and the report as DOCX and PDF in each language.",
+                    "the bilingual website and the report as DOCX and PDF in each language. "
+                    "Without a command: all.",
     )
-    parser.add_argument("command", nargs="?", default="all", choices=COMMANDS,
-                        help="what to do (default: all = check, report, site)")
-    parser.add_argument("pages", nargs="*", type=Path,
-                        help="translated: the translated pages to mark as current (their translation_of); "
-                             "import-docx: the reviewed DOCX; xliff: 'export', or 'import' and the XLIFF files")
-    parser.add_argument("--root", type=Path, default=Path.cwd(),
-                        help="the report repository (default: the current folder)")
-    parser.add_argument("--out", type=Path, default=None, help="output folder (default: ROOT/build)")
-    parser.add_argument("--lang", action="append", help="only this language (repeatable)")
-    parser.add_argument("--format", action="append", choices=("docx", "pdf"),
-                        help="only this report format (repeatable)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (CI uses it)")
-    parser.add_argument("--draft", action="store_true",
-                        help="a working draft: a translation whose structure departs from its source (other "
-                             "paragraphs, headings, figures...) is a warning, not an error (not with final: true)")
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems and the outputs")
-    parser.add_argument("--no-cache", action="store_true",
-                        help="redo everything: read and keep no results of earlier builds (cache.py)")
-    review = parser.add_argument_group("import-docx (a reviewed DOCX back into the sources)")
-    review.add_argument("--patch", type=Path, help="write the diff to this file instead of printing it")
-    review.add_argument("--apply", action="store_true", help="apply the diff to the sources")
-    review.add_argument("--comments", type=Path,
-                        help="write the comments to this file: Markdown (.md) or CSV (.csv)")
-    redline = parser.add_argument_group("redline (the report with the changes since a review round)")
-    redline.add_argument("--since", metavar="REV",
-                         help="the git tag (e.g. review-1) or commit to compare with; outputs go to OUT/redline/")
+    # What a command does not take reads as its neutral value (the build code asks every command).
+    parser.set_defaults(pages=[], lang=None, format=None, strict=False, draft=False, since=None, patch=None,
+                        apply=False, comments=None, no_cache=False)
+    _common_options(parser, top=True)  # also before the command: build_report.py --root R check
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary, description=summary)
+        _common_options(sub, top=False)
+        return sub
+
+    for name, summary in (("all", "check, then build the report (DOCX, PDF) and the site (the default)"),
+                          ("report", "check, then build the report: DOCX and PDF"),
+                          ("site", "check, then build the website")):
+        sub = command(name, summary)
+        if name != "site":
+            _build_options(sub, formats=True)
+        _check_options(sub)
+        sub.add_argument("--no-cache", action="store_true",
+                         help="redo everything: read and keep no results of earlier builds")
+    _check_options(command("check", "list every problem in the sources, as path:line: message"))
+    sub = command("translated", "record that translated pages are current with their source (translation_of)")
+    sub.add_argument("pages", nargs="*", type=Path, metavar="PAGE", help="e.g. docs/fr/ai-ml.md")
+    sub = command("import-docx", "a reviewed DOCX back as a diff of the Markdown sources, with its comments")
+    sub.add_argument("pages", nargs="*", type=Path, metavar="DOCX", help="the DOCX a reviewer edited")
+    sub.add_argument("--lang", action="append", help="the DOCX's language (default: read from the DOCX)")
+    sub.add_argument("--patch", type=Path, help="write the diff to this file instead of printing it")
+    sub.add_argument("--apply", action="store_true", help="apply the diff to the sources")
+    sub.add_argument("--comments", type=Path, help="write the comments to this file: Markdown (.md) or CSV (.csv)")
+    sub = command("xliff", "the chapters to and from a CAT tool (XLIFF 1.2)")
+    verbs = sub.add_subparsers(dest="verb", metavar="VERB")
+    export = verbs.add_parser("export", help="write a language's pages as XLIFF (OUT/xliff/LANG/)",
+                              description="write a language's pages as XLIFF, to translate in a CAT tool")
+    _common_options(export, top=False)
+    export.add_argument("--lang", action="append", help="the language to translate into, e.g. fr")
+    imported = verbs.add_parser("import", help="put translated XLIFF files back into the pages",
+                                description="put translated XLIFF files back into the pages (checked first)")
+    _common_options(imported, top=False)
+    imported.add_argument("files", nargs="*", type=Path, metavar="FILE", help="XLIFF files from the CAT tool")
+    sub = command("redline", "the report with the changes since a review round marked (OUT/redline/)")
+    sub.add_argument("--since", metavar="REV",
+                     help="the git tag (e.g. review-1) or commit to compare with")
+    _build_options(sub, formats=True)
+    _check_options(sub)
+    command("clean", "remove the outputs and the results kept between builds")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _common_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """Where the project is and where outputs go, before or after the command. The defaults
+    live on the top parser only: a sub-parser's default would undo `--root R check`."""
+    default = (lambda value: value) if top else (lambda value: argparse.SUPPRESS)
+    parser.add_argument("--root", type=Path, default=default(Path.cwd()),
+                        help="the report repository (default: the current folder)")
+    parser.add_argument("--out", type=Path, default=default(None), help="output folder (default: ROOT/build)")
+    parser.add_argument("-q", "--quiet", action="store_true", default=default(False),
+                        help="print only problems and the outputs")
+
+
+def _build_options(parser: argparse.ArgumentParser, formats: bool) -> None:
+    parser.add_argument("--lang", action="append", help="only this language (repeatable)")
+    if formats:
+        parser.add_argument("--format", action="append", choices=("docx", "pdf"),
+                            help="only this report format (repeatable)")
+
+
+def _check_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (CI uses it)")
+    parser.add_argument("--draft", action="store_true",
+                        help="a working draft: a translation whose structure departs from its source is a "
+                             "warning, not an error (not with final: true in report.yml)")
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """The command line; no command means `all` (`build_report.py --root R` builds everything)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not any(word in COMMANDS or word in ("-h", "--help") for word in argv):
+        argv.insert(0, "all")
     args = _parser().parse_args(argv)
+    if args.command is None:
+        args.command = "all"
+    if args.command == "xliff":  # the verb and its files, as the xliff code reads them
+        args.pages = [Path(args.verb)] + list(getattr(args, "files", [])) if args.verb else []
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv)
     root = args.root.resolve()
     out = (args.out or root / "build").resolve()
     # One write a message: lines from the two language threads never run into each other.
@@ -95,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build_report: {count} {'problem' if args.strict else 'error'}{'s' if count != 1 else ''} found"
               f"{' (--strict: warnings count)' if args.strict else ''}; nothing was written.", file=sys.stderr)
         return 1
+    except UsageError as exc:
+        print(f"build_report: error: {exc}", file=sys.stderr)
+        return 2
     except ToolError as exc:
         message = str(exc)
         if re.match(r"^[^\s:]+:\d+: error: ", message):  # names the editor's file and line first
@@ -175,11 +237,11 @@ def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, proje
     if args.command == "xliff":
         return _xliff(project, args, out)
     if args.pages:
-        raise ToolError(f"'{args.command}' takes no file names (only 'translated' does)")
+        raise UsageError(f"'{args.command}' takes no file names (only 'translated' does)")
     # Parity (markdown/parity.py) refuses a Council document, not the reviewers' site, which shows it.
     parity = Severity.WARNING if args.draft or args.command == "site" else Severity.ERROR
     if args.draft and project.metadata is not None and project.metadata.final:
-        raise ToolError("--draft: report.yml says final: true; a final document is no working draft")
+        raise UsageError("--draft: report.yml says final: true; a final document is no working draft")
     if args.command == "check" or project.metadata is None:  # (without report.yml: nothing to build)
         check_project(project, parity)
         _gate(args, project)
@@ -197,7 +259,7 @@ def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, proje
     languages = tuple(args.lang) if args.lang else project.languages
     unknown = [lang for lang in languages if lang not in project.languages]
     if unknown:
-        raise ToolError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
+        raise UsageError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
     with output_lock(out, say) if site is None else contextlib.nullcontext():  # (held since MkDocs started)
         from .uptodate import record
 
@@ -359,7 +421,7 @@ def _mark_translated(project, pages: list[Path]) -> int:
     from .translations import MarkError
 
     if not pages:
-        raise ToolError("name the translated pages to mark as current, e.g. docs/fr/ai-ml.md")
+        raise UsageError("name the translated pages to mark as current, e.g. docs/fr/ai-ml.md")
     for page in pages:
         try:
             digest, before, record = mark_translated(project, page)
@@ -381,10 +443,10 @@ def _xliff(project, args, out: Path) -> int:
     try:
         if action == "export" and not files:
             if not args.lang or len(args.lang) != 1:
-                raise ToolError("xliff export: name the language to translate into, e.g. --lang fr")
+                raise UsageError("xliff export: name the language to translate into, e.g. --lang fr")
             lang = args.lang[0]
             if lang not in project.languages:
-                raise ToolError(f"unknown language {lang} (the site has: {', '.join(project.languages)})")
+                raise UsageError(f"unknown language {lang} (the site has: {', '.join(project.languages)})")
             analysis = check_project(project, parity=None)  # a page that departs from its source is what gets fixed
             if project.problems.errors:
                 raise ContentError(project.problems.errors)
@@ -402,7 +464,7 @@ def _xliff(project, args, out: Path) -> int:
         print(f"build_report: error: {exc}", file=sys.stderr)
         print("build_report: nothing was written.", file=sys.stderr)
         return 1
-    raise ToolError("use 'xliff export --lang LANG' or 'xliff import FILE...'")
+    raise UsageError("use 'xliff export --lang LANG' or 'xliff import FILE...'")
 
 
 def copy_downloads(reports: Path, target: Path, names: list[str]) -> None:

@@ -34,6 +34,11 @@ class Problem:
         return f"{where}: {kind}: {self.message}"
 
 
+class UsageError(Exception):
+    """The command line asks for something that cannot be done as asked; the message says how
+    to ask (exit 2, like argparse's own errors)."""
+
+
 class ContentError(Exception):
     """Raised when the sources have errors; carries every problem found."""
 

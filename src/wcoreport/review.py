@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from .diagnostics import ContentError
+from .diagnostics import ContentError, UsageError
 from .outputs import atomic_write
 from .pandoc import ToolError
 
@@ -22,12 +22,12 @@ def import_docx_command(args, project) -> int:
                                    import_docx)
 
     if len(args.pages) != 1:
-        raise ToolError("import-docx takes one DOCX file: build_report.py import-docx EDITED.docx")
+        raise UsageError("import-docx takes one DOCX file: build_report.py import-docx EDITED.docx")
     docx = args.pages[0]
     if args.lang and len(args.lang) > 1:
-        raise ToolError("import-docx: a DOCX is in one language: give --lang once, or not at all")
+        raise UsageError("import-docx: a DOCX is in one language: give --lang once, or not at all")
     if args.comments and args.comments.suffix.lower() not in COMMENT_FORMATS:
-        raise ToolError(f"--comments {args.comments}: give a .md or .csv file name")
+        raise UsageError(f"--comments {args.comments}: give a .md or .csv file name")
     lang = args.lang[0] if args.lang else None
     check_docx(project, docx, lang)  # refused here, before the rebuild, if it is not importable
     analysis = check_project(project)
@@ -77,9 +77,9 @@ def redline_command(args, project, out) -> int:
 
     started = time.monotonic()
     if args.pages:
-        raise ToolError("redline takes no file names: build_report.py redline --since REV")
+        raise UsageError("redline takes no file names: build_report.py redline --since REV")
     if not args.since:
-        raise ToolError("redline: say since when, e.g. --since review-1 (a tag of a review round, or a commit)")
+        raise UsageError("redline: say since when, e.g. --since review-1 (a tag of a review round, or a commit)")
     try:
         revision = resolve(project.root, args.since)
         now = resolve(project.root, "HEAD").date
@@ -93,7 +93,7 @@ def redline_command(args, project, out) -> int:
     languages = tuple(args.lang) if args.lang else project.languages
     unknown = [lang for lang in languages if lang not in project.languages]
     if unknown:
-        raise ToolError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
+        raise UsageError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
     formats = tuple(args.format) if args.format else ("docx", "pdf")
     say = (lambda msg: None) if args.quiet else (lambda msg: sys.stderr.write(msg + "\n"))
     try:

@@ -8,8 +8,6 @@ class ReportPluginConfig(base.Config):
     # Folder of the report repository (report.yml, casestudies/, references.bib);
     # by default the folder of mkdocs.yml.
     root = c.Optional(c.Dir(exists=True))
-    # Folder, inside each language, of the generated case-study pages.
-    casestudies_dir = c.Type(str, default="casestudies")
     # `mkdocs serve`: hear of a save from the system's file events (site/watch.py), not by
     # looking at the files every half second. Set it to false where the system tells nothing
     # of edits made elsewhere (a folder shared with a virtual machine or a container).
