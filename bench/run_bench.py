@@ -266,6 +266,44 @@ def run_incremental(corpus: Path, out: Path, cache: Path) -> dict[str, Run]:
     return runs
 
 
+def _git(root: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org", *args], cwd=root,
+                   check=True, capture_output=True)
+
+
+def with_review_rounds(corpus: Path, target: Path, rounds: int = 3) -> Path:
+    """A copy of the corpus as a git repository with `rounds` review tags (review-1...), a
+    chapter edited between rounds and after the last: as a report half-way through its review."""
+    shutil.copytree(corpus, target)
+    _git(target, "init", "-q")
+    chapters = sorted((target / "docs" / "en").glob("chapter-*.md"))
+    for n in range(1, rounds + 2):
+        if n > 1:
+            page = chapters[(n - 2) % len(chapters)]
+            page.write_text(page.read_text("utf-8") + f"\nA paragraph added after review round {n - 1}.\n", "utf-8")
+        _git(target, "add", "-A")
+        _git(target, "commit", "-q", "-m", f"round {n}")
+        if n <= rounds:
+            _git(target, "tag", f"review-{n}")
+    return target
+
+
+def run_rounds(corpus: Path, work: Path, repeat: int) -> dict[str, float]:
+    """The full build of a report with three review rounds against the same sources without
+    (the same text, no git), cold (an empty cache) and warm (the cache of an earlier build, a
+    new output folder): median walls of `repeat` pairs."""
+    tagged = with_review_rounds(corpus, work / "rounds-tagged")
+    plain = work / "rounds-plain"
+    shutil.copytree(tagged, plain, ignore=shutil.ignore_patterns(".git"))
+    walls: dict[str, list[float]] = {}
+    for i in range(repeat):
+        for name, root in (("tagged", tagged), ("plain", plain)):
+            cache = work / f"rounds-cache-{name}-{i}"
+            walls.setdefault(f"{name} cold", []).append(run_project(root, work / f"rounds-out-{name}-{i}", cache).wall)
+            walls.setdefault(f"{name} warm", []).append(run_project(root, work / f"rounds-out2-{name}-{i}", cache).wall)
+    return {name: statistics.median(values) for name, values in walls.items()}
+
+
 def phases(result: Run) -> list[tuple[str, float]]:
     """The build's progress lines with their times: where the project's time goes."""
     return [(text, t) for t, text in result.lines if text and not text.startswith(" ")]
@@ -308,6 +346,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--repeat", type=int, default=1, help="runs of each side; the median is reported")
     p.add_argument("--keep", action="store_true", help="keep the outputs (printed at the end)")
     p.add_argument("--no-serve", action="store_true", help="do not time `mkdocs serve`")
+    p.add_argument("--no-rounds", action="store_true",
+                   help="do not time the build and the preview of the corpus with three review rounds")
     p.add_argument("--no-scale", action="store_true",
                    help="do not time a full build of a corpus 4 times as large (generated corpus only)")
     gen = p.add_argument_group("corpus generation (without --corpus)")
@@ -361,6 +401,18 @@ def main(argv: list[str] | None = None) -> int:
             os.environ["WCOREPORT_CACHE"] = str(last / "cache")
             serve = serve_latency.measure(served, 3, sorted(p.name for p in (served / "docs" / "en").glob("chapter-*.md"))[0])
 
+        rounds = None
+        if not args.no_rounds:
+            print("Three review rounds: full builds with and without the tags, cold and warm", flush=True)
+            rounds = run_rounds(corpus, work, args.repeat)
+            if not args.no_serve:
+                import serve_latency
+
+                tagged = work / "rounds-tagged"
+                page = sorted(p.name for p in (tagged / "docs" / "en").glob("chapter-*.md"))[-1]
+                rounds["serve tagged"] = serve_latency.measure(tagged, 3, page)["latencies"]
+                rounds["serve plain"] = serve_latency.measure(work / "rounds-plain", 3, page)["latencies"]
+
         print("Memory held by the project's processes at once: one more full build, sampled", flush=True)
         held = held_memory(corpus, work / "out-held" / "project", work / "out-held" / "cache")
 
@@ -400,6 +452,15 @@ def main(argv: list[str] | None = None) -> int:
         if serve:
             print(f"mkdocs serve: first build {serve['first_build']:.1f} s; save -> served "
                   + ", ".join(f"{x:.2f}" for x in serve["latencies"]) + " s")
+        if rounds:
+            for kind in ("cold", "warm"):
+                print(f"three review rounds, {kind}: {rounds[f'tagged {kind}']:.1f} s against "
+                      f"{rounds[f'plain {kind}']:.1f} s without them (ratio "
+                      f"{rounds[f'tagged {kind}'] / rounds[f'plain {kind}']:.2f}, median of {args.repeat})")
+            if "serve tagged" in rounds:
+                print("mkdocs serve with three review rounds: save -> served "
+                      + ", ".join(f"{x:.2f}" for x in rounds["serve tagged"]) + " s; without: "
+                      + ", ".join(f"{x:.2f}" for x in rounds["serve plain"]) + " s")
         if args.repeat > 1:
             best_project = min(r.wall for r in project_runs)
             best_floor = sum(min(r.wall for r in runs) for runs in floor_runs.values())
@@ -436,6 +497,7 @@ def main(argv: list[str] | None = None) -> int:
             "ratio": project.wall / floor_wall,
             "held_mb": held,
             "serve": serve,
+            "review_rounds": rounds,
             "scale_4x": {"wall": scaled.wall, "cpu": scaled.cpu, "max_rss_mb": scaled.max_rss_mb,
                          "ratio_to_1x": scaled.wall / project.wall} if scaled else None,
             "incremental": {name: {k: v for k, v in asdict(r).items() if k != "lines"} for name, r in incremental.items()},

@@ -87,14 +87,35 @@ def repo_root() -> Path:
     return REPO_ROOT
 
 
+def shared_once(tmp_path_factory, name: str, make) -> Path:
+    """A folder made once for the whole test run, by `make(folder)`: under pytest-xdist the
+    workers share it (the first makes it, the others wait for it), so a full build shared by
+    the tests is built once, not once a worker."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, common to all workers
+    folder, done = base / f"shared-{name}", base / f"shared-{name}.done"
+    with FileLock(str(base / f"shared-{name}.lock")):
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
     """The output folder of one `build_report.py all` of the repository: site/ and report/."""
-    out = tmp_path_factory.mktemp("build")
-    proc = run_build("all", "--out", str(out))
-    assert proc.returncode == 0, f"the build failed ({proc.returncode}):\n{proc.stderr}\n{proc.stdout}"
-    assert (out / "site" / "index.html").is_file()
-    return out
+
+    def build(out: Path) -> None:
+        proc = run_build("all", "--out", str(out))
+        assert proc.returncode == 0, f"the build failed ({proc.returncode}):\n{proc.stderr}\n{proc.stdout}"
+        assert (out / "site" / "index.html").is_file()
+
+    return shared_once(tmp_path_factory, "build", build)
 
 
 @pytest.fixture(scope="session")

@@ -73,11 +73,16 @@ def review_tags(root: Path) -> list[str]:
     return [t for t in proc.stdout.split() if REVIEW_TAG.match(t)]
 
 
+def project_folder(root: Path) -> str:
+    """The project's folder within its repository ("" at the top; e.g. "examples/pc0790/")."""
+    return _git(root, "rev-parse", "--show-prefix").stdout.strip()
+
+
 @contextlib.contextmanager
 def sources_at(root: Path, revision: Revision) -> Iterator[Path]:
     """A scratch folder holding the project as it was at `revision` (the same folder of the
     repository as `root`); removed on exit."""
-    prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
+    prefix = project_folder(root)
     args = ["archive", "--format=tar", revision.commit]
     if prefix:
         args += ["--", prefix]

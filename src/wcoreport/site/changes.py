@@ -24,11 +24,12 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..markdown.document import document
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, check_project
-from ..markdown.pandoc_ast import Node, copy_tree, map_inlines
+from ..cache import results
+from ..markdown.pandoc_ast import Node, copy_tree, from_json, map_inlines, to_json
 from ..markdown.redline import DELETION, INSERTION, Counts, Mark, redline
 from ..pandoc import ToolError
 from ..project import load_project
-from ..revisions import RevisionError, resolve, review_tags, sources_at
+from ..revisions import RevisionError, project_folder, resolve, review_tags, sources_at
 from ..strings import text
 from ..typography import apply_to_html
 from .render import render_pages
@@ -107,39 +108,85 @@ def _compute(project: "Project", analysis: ProjectAnalysis, directory_urls: bool
     shown: list[str] = []
     for tag in rounds:
         try:
-            revision = resolve(root, tag)
-            with sources_at(root, revision) as old_root:
-                old = load_project(old_root)
-                old_analysis = check_project(old, parity=None)
-                if old.problems.errors or old.metadata is None:
-                    log.info(f"changes since {tag}: its sources do not build; not shown")
-                    continue
-                before = {lang: {p.name: p for p in document(old, old_analysis, lang)}
-                          for lang in project.languages if lang in old.languages}
+            before = _round_blocks(project, tag)
         except (RevisionError, ToolError) as exc:
             log.info(f"changes since {tag} not shown: {exc}")
             continue
+        if before is None:
+            log.info(f"changes since {tag}: its sources do not build; not shown")
+            continue
         shown.append(tag)
+        prefix = f"since-{re.sub(r'[^A-Za-z0-9_-]', '-', tag)}-"
         for lang in project.languages:
+            marked, counted = [], {}
             for page in current[lang]:
                 previous = before.get(lang, {}).get(page.name)
                 if previous is None:
                     pages[lang].setdefault(page.name, []).append(PageChange(tag, Counts(), "", new=True))
                     continue
                 counts = Counts()
-                blocks = redline(previous.blocks, page.blocks, Mark(tag), counts)
-                if not counts.any:
-                    continue
-                prefix = f"since-{re.sub(r'[^A-Za-z0-9_-]', '-', tag)}-"
-                # (a copy: rendering changes the tree, which shares nodes with the current page)
-                marked = dataclasses.replace(page, blocks=copy_tree(_marked(_for_panel(blocks))))
-                try:
-                    rendered = render_pages(project, analysis, lang, [marked], directory_urls, prefix)[page.name]
-                except (ToolError, KeyError) as exc:  # e.g. a chart deleted since: its data is gone
-                    log.info(f"changes of {lang}/{page.name} since {tag} not shown: {exc}")
-                    continue
-                pages[lang].setdefault(page.name, []).append(PageChange(tag, counts, rendered.html))
+                blocks = redline(previous, page.blocks, Mark(tag), counts)
+                if counts.any:
+                    marked.append(dataclasses.replace(page, blocks=_marked(_for_panel(blocks))))
+                    counted[page.name] = counts
+            for name, rendered in _rendered(project, analysis, lang, marked, directory_urls, prefix, tag).items():
+                pages[lang].setdefault(name, []).append(PageChange(tag, counted[name], rendered))
     return SiteChanges(shown, pages)
+
+
+def _rendered(project: "Project", analysis: ProjectAnalysis, lang: str, marked: list, directory_urls: bool,
+              prefix: str, tag: str) -> dict[str, str]:
+    """The HTML of a round's changed pages of a language, in one pandoc run; a page that cannot
+    be rendered (e.g. a chart deleted since: its data is gone) is left out, alone."""
+    def fresh(page):  # rendering changes the trees of the site's own pages: each try gets its copy
+        return dataclasses.replace(page, blocks=copy_tree(page.blocks))
+
+    try:
+        return {name: page.html for name, page in
+                render_pages(project, analysis, lang, [fresh(p) for p in marked], directory_urls, prefix).items()}
+    except (ToolError, KeyError):
+        pass
+    shown = {}
+    for page in marked:
+        try:
+            shown[page.name] = render_pages(project, analysis, lang, [fresh(page)], directory_urls,
+                                            prefix)[page.name].html
+        except (ToolError, KeyError) as exc:
+            log.info(f"changes of {lang}/{page.name} since {tag} not shown: {exc}")
+    return shown
+
+
+# A round's pages, by its commit: read from the results kept between builds, else made once
+# (the sources at the tag loaded, checked and made into their documents: the cost of a round).
+# Kept in memory too, for `mkdocs serve`, which asks again at every save.
+_rounds: dict[str, dict[str, dict[str, list[Node]]] | None] = {}
+
+
+def _round_blocks(project: "Project", tag: str) -> dict[str, dict[str, list[Node]]] | None:
+    """The blocks of each page of each language as they were at review round `tag`, or None
+    if its sources did not build. A commit's sources never change: the result is kept by the
+    commit (and the toolchain, as every kept result), so only the first build after a new tag
+    or a new toolchain pays for it."""
+    revision = resolve(project.root, tag)
+    cache = results(project)
+    key = cache.key("review-round", [revision.commit, project_folder(project.root)])
+    if key in _rounds:
+        return _rounds[key]
+    kept = cache.get("review-round", key)
+    if kept is not None:
+        before = from_json(kept)
+    else:
+        with sources_at(project.root, revision) as old_root:
+            old = load_project(old_root)
+            old_analysis = check_project(old, parity=None)
+            if old.problems.errors or old.metadata is None:
+                before = None
+            else:
+                before = {lang: {p.name: p.blocks for p in document(old, old_analysis, lang)}
+                          for lang in old.languages}
+        cache.put("review-round", key, to_json(before).encode("utf-8"))
+    _rounds[key] = before
+    return before
 
 
 def _summary(change: PageChange, lang: str) -> str:
