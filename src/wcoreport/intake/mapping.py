@@ -64,8 +64,9 @@ def template_language(headers: list[str]) -> str | None:
 
 
 def load_mapping(path: Path, root: Path) -> Mapping:
-    """The mapping file, checked against its schema (errors at their line)."""
-    problems = Problems(root)
+    """The mapping file, checked against its schema (errors at their line). It may be anywhere
+    (it belongs to the survey, not to the report): named relative to the project when inside it."""
+    problems = Problems(root if path.resolve().is_relative_to(root.resolve()) else path.parent)
     yd = load_yaml_file(path, problems)
     mapping = validate(Mapping, yd, path, problems) if yd is not None else None
     if mapping is None:
