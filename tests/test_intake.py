@@ -342,3 +342,49 @@ def test_csv_in_utf8_with_bom_and_semicolons(tmp_path):
     proc = intake(root, "import", str(path))
     assert proc.returncode == 1
     assert f"{path}:4: error: unknown technology 'Dronez' (did you mean 'Drones'?)" in proc.stderr
+
+
+# --- the reviewers' site: the drafts in the catalogue, as submitted, found by a word of their text
+
+def test_site_catalogue_shows_submitted_and_finds_by_summary(imported, tmp_path):
+    from test_site_browser import ARGS, CHROMIUM, _serve, _unavailable
+
+    if not CHROMIUM.is_file():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    out = tmp_path / "out"
+    proc = run_build("site", "--root", str(imported["root"]), "--out", str(out), timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    status_html = (out / "site" / "status" / "index.html").read_text("utf-8")
+    assert "Submissions waiting for an editor" in status_html and "Precintos electrónicos" in status_html
+    server, url = _serve(out / "site")
+    requests: list[str] = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+            page = browser.new_page()
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(url + "annex-case-studies/")
+            rows = page.locator(".wco-catalogue tbody tr")
+            assert rows.count() == 12
+            submitted = page.locator('.wco-catalogue tbody tr[data-status="submitted"]')
+            assert submitted.count() == 7
+            assert {t.strip() for t in submitted.locator("td:nth-child(2)").all_inner_texts()} == {"Submitted"}
+            page.select_option('select[data-filter="status"]', "submitted")
+            assert sum(rows.nth(i).is_visible() for i in range(12)) == 7
+            page.select_option('select[data-filter="status"]', "")
+            # "saisies" is only in the summary of the French machine-learning case (shown untranslated).
+            page.fill("input[data-search]", "Saisies")
+            visible = [rows.nth(i) for i in range(12) if rows.nth(i).is_visible()]
+            assert [r.get_attribute("data-status") for r in visible] == ["submitted"]
+            assert "Ciblage des envois express" in visible[0].inner_text()
+            page.fill("input[data-search]", "<b>faster</b>")  # text, not markup: Kenya's answer
+            visible = [rows.nth(i) for i in range(12) if rows.nth(i).is_visible()]
+            assert len(visible) == 1 and "Regional cargo tracking" in visible[0].inner_text()
+            browser.close()
+    finally:
+        server.shutdown()
+    assert all(u.startswith(url) for u in requests), [u for u in requests if not u.startswith(url)]

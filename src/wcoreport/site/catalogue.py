@@ -37,7 +37,7 @@ def searchable(text: str) -> str:
 def summary(markdown: str) -> str:
     """The start of a case study's text, without its Markdown punctuation (for the text filter)."""
     text = re.sub(r"\[@[^\]]*\]", " ", markdown)  # citations
-    text = re.sub(r"\\(.)", r"\1", re.sub(r"[*_`#>|]", " ", text))
+    text = re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_`#|]", " ", text))  # emphasis, code, headings
     return " ".join(text.split())[:SUMMARY_CHARS]
 
 
