@@ -47,8 +47,12 @@ def import_file(project, path: Path, shown: str, mapping: Mapping | None = None,
     from .export import EXPORT_COLUMNS
 
     today = today or datetime.date.today()
+    if path.suffix.lower() == ".json" and mapping is None:
+        grid = _json_grid(path, shown)
+    else:
+        grid = None
     try:
-        grid = read_grid(path, shown, mapping.sheet if mapping else None)
+        grid = grid or read_grid(path, shown, mapping.sheet if mapping else None)
     except SheetError as exc:
         raise ContentError([_problem(exc.where, exc.message)]) from None
     result = ImportResult(warnings=list(grid.warnings))
@@ -240,6 +244,39 @@ def _read_export(project, grid: Grid, result: ImportResult) -> dict[str, tuple[s
     if errors:
         raise ContentError(errors)
     return drafts
+
+
+def _json_grid(path: Path, shown: str) -> Grid:
+    """An export as JSON (export.py's schema) read as the rows of its spreadsheet form; a
+    problem is at `FILE.json:N` (N: the case study's place in the list, from 1)."""
+    import json
+
+    import pydantic
+
+    from .export import Export, columns, flat
+    from .sheets import MAX_FILE_BYTES
+
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise ContentError([_problem(shown, "the file is larger than an export of case studies may be")])
+    try:
+        data = Export.model_validate(json.loads(path.read_text("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ContentError([_problem(shown, f"not a JSON file in UTF-8 ({exc})")]) from None
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        where = f"{shown}:{first['loc'][1] + 1}" if first["loc"][:1] == ("casestudies",) and len(first["loc"]) > 1 \
+            else shown
+        raise ContentError([_problem(where, "not an export of case studies (casestudies.schema.json): "
+                                            f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}")]) from None
+    languages = tuple(data.languages)
+    names = columns(languages)
+    grid = Grid(shown, None, [], [])
+    grid.rows.append((0, {i: Cell(n, shown) for i, n in enumerate(names, start=1)}))
+    for number, record in enumerate(data.casestudies, start=1):
+        row = flat(record, languages)
+        grid.rows.append((number, {i: Cell(row[n], f"{shown}:{number}") for i, n in enumerate(names, start=1)
+                                   if str(row[n]).strip()}))
+    return grid
 
 
 def _same_study(study, files: dict[str, str]) -> bool:
