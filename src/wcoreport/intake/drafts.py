@@ -24,7 +24,10 @@ import yaml
 from ..strings import text as string
 from .fields import LANGUAGES, folded
 
-_ESCAPE = set("\\`*_{}[]<>#+!|~^$@=&")
+_ESCAPE = set("\\`*_{}[]#+!|~^$@=&")
+# Angle brackets as entities, not backslash escapes: the dialect's HTML check (dialect.py) reads
+# the raw line and would take `\<b\>` for a tag; `&lt;b&gt;` is no tag to any reader.
+_ENTITY = {"<": "&lt;", ">": "&gt;"}
 _NUMBERED = re.compile(r"^(\d+|[A-Za-z])[.)]")
 SIMILAR_TITLE = 0.8  # difflib ratio of two titles, compared without case, accents or punctuation
 
@@ -40,7 +43,7 @@ def escape_markdown(text: str) -> str:
             line = " ".join(line.split())  # tabs and runs of spaces: one space (no code blocks)
             if not line:
                 continue
-            line = "".join("\\" + c if c in _ESCAPE else c for c in line)
+            line = "".join("\\" + c if c in _ESCAPE else _ENTITY.get(c, c) for c in line)
             if line[0] in "-:%":  # a list item, a definition
                 line = "\\" + line
             elif match := _NUMBERED.match(line):  # a numbered or lettered list: 1. 2) a)
@@ -147,8 +150,11 @@ def draft_files(sub: Submission, languages: tuple[str, ...], today: datetime.dat
         else:
             language = LANGUAGES.get(sub.language, {}).get(lang, sub.language)
             files[f"{lang}.md"] = "*" + string("intake.untranslated", lang).format(language=language) + "*\n\n" + body
-    record = {"file": sub.file, "sheet": sub.sheet, "row": sub.row, "imported": today.isoformat(),
-              "fingerprint": sub.fingerprint, "language": sub.language, "answers": sub.answers}
+    record = {"file": Path(sub.file).name, "sheet": sub.sheet, "row": sub.row, "imported": today.isoformat(),
+              "fingerprint": sub.fingerprint, "language": sub.language}
+    if sub.submitted:
+        record["submitted"] = sub.submitted
+    record["answers"] = sub.answers
     if sub.notes:
         record["notes"] = sub.notes
     files["submission.yml"] = ("# What the Member sent, verbatim, for the editor to compare with the draft "

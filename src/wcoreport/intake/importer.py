@@ -203,12 +203,21 @@ def _submission(grid: Grid, number: int, cells: dict[int, Cell], headers: dict[i
             submitted = date_cell.text.strip()
     if errors or not technologies or None in (member, region, year, title, body, language):
         return None, errors
-    answers = {headers.get(c, f"column {c}"): cells[c].text for c in sorted(cells)}
-    if submitted:
-        answers[headers.get(columns["submitted"][0], "date")] = submitted
+    answers: dict[str, str] = {}
+    for c in sorted(cells):
+        name = headers.get(c) or f"column {_letter(c)}"
+        if name in answers:  # a header merged over several columns: each column's answer kept
+            name = f"{name} ({_letter(c)})"
+        answers[name] = cells[c].text
     return Submission(grid.where(number, 1), grid.shown, grid.sheet, number, answers, member, region,  # type: ignore[arg-type]
                       technologies, year, title, body, language, mapping.source,  # type: ignore[arg-type]
                       administration=administration, submitted=submitted), []
+
+
+def _letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(column)
 
 
 # --- an export of this repository read back (export.py's columns)

@@ -38,7 +38,7 @@ def summary(markdown: str) -> str:
     """The start of a case study's text, without its Markdown punctuation (for the text filter)."""
     text = re.sub(r"\[@[^\]]*\]", " ", markdown)  # citations
     text = re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_`#|]", " ", text))  # emphasis, code, headings
-    return " ".join(text.split())[:SUMMARY_CHARS]
+    return " ".join(html.unescape(text).split())[:SUMMARY_CHARS]
 
 
 def catalogue_html(project: "Project", lang: str, link: Callable[[str], str]) -> str:
