@@ -61,6 +61,9 @@ REQUIRED = tuple(f.key for f in FIELDS if f.required)
 LANGUAGES = {"en": {"en": "English", "fr": "anglais"}, "fr": {"en": "French", "fr": "français"},
              "es": {"en": "Spanish", "fr": "espagnol"}}
 FIRST_YEAR = 2015  # the first year offered by the template's list
+# Members the WCO names otherwise than the CLDR does (the CLDR's own names are accepted too).
+MEMBER_ALIASES = {"Hong Kong, China": "HK", "Hong Kong": "HK", "Hong Kong, Chine": "HK",
+                  "Macao, China": "MO", "Macau, China": "MO", "Macao, Chine": "MO", "Macao": "MO", "Macau": "MO"}
 
 
 def folded(text: str) -> str:
@@ -92,11 +95,14 @@ class Resolvers:
             for name in (rid, *names.values()):
                 self.regions[folded(name)] = rid
         self.members: dict[str, str] = {}
+        self.member_shown: dict[str, str] = {}  # folded name -> the name as the hint shows it
         for lang in dict.fromkeys(("en", *languages)):
             for code, name in babel.Locale.parse(lang).territories.items():
                 if re.fullmatch(r"[A-Z]{2}", code):
                     self.members.setdefault(folded(name), code)
                     self.members.setdefault(folded(code), code)
+                    self.member_shown.setdefault(folded(name), name)
+        self.members |= {folded(name): code for name, code in MEMBER_ALIASES.items()}
         self.language_names = {folded(n): code for code, names in LANGUAGES.items()
                                for n in (code, *names.values())}
         self.language_names |= {folded(babel.Locale.parse(code).get_display_name(code) or code): code
@@ -106,8 +112,8 @@ class Resolvers:
         code = self.members.get(folded(text))
         if code:
             return code, None
-        shown = {k: k.upper() if len(k) == 2 else k for k in self.members}
-        return None, f"unknown Member '{text}'{_closest(text, shown)}: give its name as in the list, or its ISO code"
+        return None, (f"unknown Member '{text}'{_closest(text, self.member_shown)}: give its name as in the "
+                      "list, or its ISO code")
 
     def region(self, text: str) -> tuple[str | None, str | None]:
         rid = self.regions.get(folded(text))
@@ -136,8 +142,7 @@ class Resolvers:
         code = self.language_names.get(folded(text))
         if code:
             return code, None
-        shown = {k: k for k in self.language_names}
-        return None, f"unknown language '{text}'{_closest(text, shown)} (known: {', '.join(LANGUAGES)})"
+        return None, f"unknown language '{text}' (known: {', '.join(LANGUAGES)}, or their names)"
 
 
 def year_of(value: object) -> tuple[int | None, str | None]:

@@ -320,11 +320,17 @@ def _write_checked(project, drafts: dict[str, tuple[str, dict[str, str]]]) -> No
             raise ContentError(staged.problems.errors)
         # Beside their place (same file system), then each folder in with one rename.
         holding = Path(tempfile.mkdtemp(prefix=".intake-", suffix=".part", dir=root / "casestudies"))
+        moved: list[str] = []
         try:
             for cid, (_, files) in drafts.items():
                 _write_files(holding / cid, files)
             for cid in drafts:
-                os.rename(holding / cid, root / "casestudies" / cid)
+                os.rename(holding / cid, root / "casestudies" / cid)  # (fails if the folder appeared meanwhile)
+                moved.append(cid)
+        except BaseException:
+            for cid in moved:  # all or nothing: the folders moved in so far go back out
+                os.rename(root / "casestudies" / cid, holding / cid)
+            raise
         finally:
             shutil.rmtree(holding, ignore_errors=True)
 
