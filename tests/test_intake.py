@@ -14,6 +14,7 @@ import datetime
 import hashlib
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -401,3 +402,18 @@ def test_site_catalogue_shows_submitted_and_finds_by_summary(imported, tmp_path)
     finally:
         server.shutdown()
     assert all(u.startswith(url) for u in requests), [u for u in requests if not u.startswith(url)]
+
+
+def test_report_catalogue_leaves_submissions_out(imported):
+    """The Council documents' `{% casestudies %}` table lists the edited case studies only."""
+    from wcoreport.project import load_project
+    from wcoreport.report.assemble import catalogue_table
+
+    project = load_project(imported["root"])
+    for lang in project.languages:
+        text = json.dumps(catalogue_table(project, lang), ensure_ascii=False)
+        words = {w for w in re.findall(r'"Str", "c": "([^"]+)"', text)}
+        assert words and not words & {"Ciblage", "cargo", "Precintos", "patrolling", "faciale"}
+        for study in project.casestudies.values():
+            if study.meta.status != "submitted":  # (pandoc's words: each title's first one)
+                assert study.title(lang).split()[0].strip('"') in words
