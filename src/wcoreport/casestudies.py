@@ -15,7 +15,7 @@ import babel
 import pydantic
 
 from .diagnostics import Problems
-from .vocabulary import REGIONS, SOURCES, Technology
+from .vocabulary import CASESTUDY_STATUSES, REGIONS, SOURCES, Technology
 from .yamlfile import Schema, load_yaml_file, read_text, validate
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -29,6 +29,12 @@ class CaseStudyMeta(Schema):
     year: int = pydantic.Field(ge=1952, le=2100)
     source: Literal[tuple(SOURCES)]  # type: ignore[valid-type]
     title: dict[str, str]
+    # Review status (vocabulary.CASESTUDY_STATUSES); a case study written by hand is a draft.
+    status: Literal[tuple(CASESTUDY_STATUSES)] = "draft"  # type: ignore[valid-type]
+    # The language the Member wrote in (an imported submission), and the languages whose text
+    # is still the Member's, untranslated (intake/drafts.py writes both).
+    source_lang: str | None = pydantic.Field(default=None, pattern=r"^[a-z]{2,3}$")
+    untranslated: list[str] = []
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,9 @@ def load_casestudies(root: Path, languages: tuple[str, ...], technologies: dict[
             if tech not in technologies:
                 problems.error(meta_path, yd.line(("technologies", i)),
                                f"unknown technology '{tech}' (see technologies.yml)")
+        for lang in meta.untranslated:
+            if lang not in languages:
+                problems.error(meta_path, yd.line(("untranslated",)), f"untranslated: '{lang}' is not a language of the site")
         complete = True
         for key, values in (("title", meta.title), ("administration", meta.administration)):
             if values is None:

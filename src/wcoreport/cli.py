@@ -9,6 +9,9 @@
     python build_report.py xliff export --lang fr    # the chapters for a CAT tool (build/xliff/fr/)
     python build_report.py xliff import FILES        # their translations back into docs/fr/
     python build_report.py redline --since review-1  # DOCX + PDF with the changes since a review round
+    python build_report.py intake template --lang fr # the XLSX form for Members' case studies
+    python build_report.py intake import FILE.xlsx   # their answers as case-study drafts (--mapping M.yml)
+    python build_report.py intake export --format json  # every case study as XLSX, CSV or JSON
     python build_report.py clean      # remove the outputs and the kept results (cache.py)
 """
 
@@ -33,7 +36,7 @@ from .language_build import LanguageJob, start_builds
 from .outputs import atomic_directory, staging_folder
 from .pandoc import ToolError
 
-COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff", "redline", "clean")
+COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff", "redline", "intake", "clean")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     # What a command does not take reads as its neutral value (the build code asks every command).
     parser.set_defaults(pages=[], lang=None, format=None, strict=False, draft=False, since=None, patch=None,
-                        apply=False, comments=None, no_cache=False)
+                        apply=False, comments=None, no_cache=False, verb=None, files=[], mapping=None)
     _common_options(parser, top=True)  # also before the command: build_report.py --root R check
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -88,8 +91,36 @@ def _parser() -> argparse.ArgumentParser:
                      help="the git tag (e.g. review-1) or commit to compare with")
     _build_options(sub, formats=True)
     _check_options(sub)
+    _intake_parser(command("intake", "Members' case studies in and out as spreadsheets (template, import, export)"))
     command("clean", "remove the outputs and the results kept between builds")
     return parser
+
+
+def _intake_parser(sub: argparse.ArgumentParser) -> None:
+    """`intake` and its verbs (intake/): --out names the file to write, not a folder."""
+    verbs = sub.add_subparsers(dest="verb", metavar="VERB")
+
+    def verb(name: str, summary: str) -> argparse.ArgumentParser:
+        parser = verbs.add_parser(name, help=summary, description=summary)
+        parser.add_argument("--root", type=Path, default=argparse.SUPPRESS,
+                            help="the report repository (default: the current folder)")
+        parser.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                            help="print only problems and the outputs")
+        return parser
+
+    template = verb("template", "write the XLSX form Members fill offline, one row per case study")
+    template.add_argument("--lang", action="append", help="the form's language, e.g. fr")
+    template.add_argument("--out", type=Path, default=argparse.SUPPRESS,
+                          help="the file to write (default: OUT/intake/casestudies-template-LANG.xlsx)")
+    imported = verb("import", "a survey's answers (XLSX or CSV) as case-study drafts in casestudies/ "
+                              "(checked first; nothing is written if a row is refused)")
+    imported.add_argument("files", nargs="*", type=Path, metavar="FILE", help="the survey's export, .xlsx or .csv")
+    imported.add_argument("--mapping", type=Path, help="which column holds which field, for a survey tool's "
+                                                       "export (our own template needs none)")
+    export = verb("export", "every case study as a spreadsheet or JSON (with its JSON Schema)")
+    export.add_argument("--format", action="append", choices=("xlsx", "csv", "json"), help="the format")
+    export.add_argument("--out", type=Path, default=argparse.SUPPRESS,
+                        help="the file to write (default: build/intake/casestudies.FORMAT)")
 
 
 def _common_options(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -236,6 +267,10 @@ def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, proje
         return redline_command(args, project, out)
     if args.command == "xliff":
         return _xliff(project, args, out)
+    if args.command == "intake":
+        from .intake.command import intake_command
+
+        return intake_command(project, args)
     if args.pages:
         raise UsageError(f"'{args.command}' takes no file names (only 'translated' does)")
     # Parity (markdown/parity.py) refuses a Council document, not the reviewers' site, which shows it.

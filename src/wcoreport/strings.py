@@ -75,10 +75,18 @@ STRINGS: dict[str, dict[str, str]] = {
                              "fr": "Les pages modifiées depuis chaque série d'observations, avec le nombre de "
                                    "paragraphes modifiés, ajoutés et supprimés. Choisissez une série sur une page pour "
                                    "y voir ses modifications."},
+    # Members' submissions (intake/): the note on an untranslated draft, the status page's list
+    "intake.untranslated": {"en": "Not translated yet: the Member's text, in {language}, follows.",
+                            "fr": "Pas encore traduit : le texte du Membre, en {language}, suit."},
+    "intake.waiting": {"en": "Submissions waiting for an editor", "fr": "Contributions en attente d'un rédacteur"},
+    "intake.waiting_intro": {"en": "Case studies imported from Members' answers (status: submitted), not yet edited.",
+                             "fr": "Études de cas importées des réponses des Membres (état : soumis), pas encore révisées."},
+    "intake.none": {"en": "None.", "fr": "Aucune."},
     "lang_en": {"en": "English", "fr": "anglais"},
     "lang_fr": {"en": "French", "fr": "français"},
     # --- Sections, read as one table per language by the modules that show them
     # (strings.section): the site's status and banners, the catalogue, the data layer's labels.
+    "status.submitted": {"en": "Submitted", "fr": "Soumis"},
     "status.draft": {"en": "Draft", "fr": "Projet"},
     "status.review": {"en": "Under review", "fr": "En cours d'examen"},
     "status.approved": {"en": "Approved", "fr": "Approuvé"},
@@ -113,6 +121,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "catalogue.by_technology": {"en": "Case studies by technology", "fr": "Études de cas par technologie"},
     "catalogue.by_region": {"en": "Case studies by region", "fr": "Études de cas par région"},
     "catalogue.count": {"en": "Case studies", "fr": "Études de cas"},
+    "catalogue.status": {"en": "Status", "fr": "État"},
+    "catalogue.search": {"en": "Find in titles, Members and summaries", "fr": "Rechercher dans les titres, Membres et résumés"},
     "catalogue.sort": {"en": "Sort by this column", "fr": "Trier selon cette colonne"},
     "chart.bar": {"en": "Bar chart", "fr": "Diagramme en barres"},
     "chart.stacked-bar": {"en": "Stacked bar chart", "fr": "Diagramme en barres empilées"},

@@ -33,6 +33,12 @@ SOURCES: dict[str, dict[str, str]] = {
 }
 
 
+# A case study's review status, in the order it goes through: `submitted` is a Member's text as
+# imported from a survey (intake/), not yet taken up by an editor; it may not appear in the
+# Council documents (markdown/gate.py). Chapters have the last three (chapters.py).
+CASESTUDY_STATUSES = ("submitted", "draft", "review", "approved")
+
+
 TECHNOLOGY_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 

@@ -134,8 +134,16 @@ def _casestudies(project: "Project", found: LanguageAnalysis, problems) -> dict[
                 continue
             shown[use.value] = use
             users.setdefault(use.value, []).append(name)
+            study = project.casestudies.get(use.value)
+            if study is not None and study.meta.status == "submitted":
+                # A Member's text as imported (intake/): no editor has taken it up yet.
+                problems.error(use.path, use.line, f"case study '{use.value}' is a submission no editor has taken "
+                                                   "up yet (status: submitted in "
+                                                   f"{problems.relative(study.folder / 'casestudy.yml')}): it may "
+                                                   "not appear in the Council documents; set its status to draft "
+                                                   "once edited")
     for cid, study in project.casestudies.items():
-        if cid not in users:
+        if cid not in users and study.meta.status != "submitted":  # (a submission waits for an editor)
             problems.warning(study.folder / "casestudy.yml", 1,
                              f"case study '{cid}' is used in no chapter in '{found.lang}'")
     return users

@@ -99,6 +99,8 @@ def catalogue_table(project: "Project", lang: str) -> Node:
     headers = [text(k, lang) for k in ("casestudy", "member", "region", "technologies", "year", "source")]
     rows = []
     for cid, study in sorted(project.casestudies.items(), key=lambda kv: (kv[1].meta.year, kv[0])):
+        if study.meta.status == "submitted":  # a Member's submission not yet edited: reviewers' site only
+            continue
         techs = ", ".join(project.technologies[t].names[lang] for t in study.meta.technologies
                           if t in project.technologies)
         rows.append([study.title(lang), study.member_name(lang), REGIONS[study.meta.region][lang], techs,

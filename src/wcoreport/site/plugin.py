@@ -28,6 +28,7 @@ from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
 from . import changes, sidebyside, status, templates
+from .catalogue import submissions_section
 from .config import ReportPluginConfig
 from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
 from .preview import SitePages
@@ -194,7 +195,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         here = _page_path(STATUS_PAGE, config.use_directory_urls)
         link = lambda target: relative_url(here, _page_path(target, config.use_directory_urls))  # noqa: E731
         return (status.status_page(lang, rows, link, self.project.languages)
-                + sidebyside.status_section(self.project, self.analysis, self.translations, lang, link))
+                + sidebyside.status_section(self.project, self.analysis, self.translations, lang, link)
+                + submissions_section(self.project, lang, link))
 
     def _page_of(self, page) -> tuple[str, str, RenderedPage | None]:
         lang, _, rel = page.file.src_uri.partition("/")

@@ -1,8 +1,13 @@
-/* The case-study catalogue: filter by technology, region and year, sort by any column.
+/* The case-study catalogue: filter by technology, region, year and status, and by words of the
+ * titles, Members and summaries (each row's data-search, folded as the query is), sort by any column.
  * The table is complete without this script; the script only shows the (generated, translated)
  * filter form, hides rows and reorders them. No library, no request. */
 (function () {
   "use strict";
+
+  function fold(text) {  // as catalogue.py's searchable(): no case, no accents, single spaces
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().split(/\s+/).join(" ").trim();
+  }
 
   function setup(wrapper, form) {
     var table = wrapper.querySelector("table");
@@ -15,9 +20,14 @@
       form.querySelectorAll("select[data-filter]").forEach(function (select) {
         wanted[select.getAttribute("data-filter")] = select.value;
       });
+      var box = form.querySelector("input[data-search]");
+      var words = fold(box ? box.value : "").split(" ").filter(Boolean);
       var shown = 0;
       rows.forEach(function (row) {
-        var ok = (!wanted.technologies ||
+        var haystack = row.getAttribute("data-search") || "";
+        var ok = words.every(function (word) { return haystack.indexOf(word) >= 0; }) &&
+                 (!wanted.status || row.getAttribute("data-status") === wanted.status) &&
+                 (!wanted.technologies ||
                   row.getAttribute("data-technologies").split(" ").indexOf(wanted.technologies) >= 0) &&
                  (!wanted.region || row.getAttribute("data-region") === wanted.region) &&
                  (!wanted.year || row.getAttribute("data-year") === wanted.year);
@@ -47,6 +57,7 @@
     if (form) {
       form.hidden = false;
       form.addEventListener("change", apply);
+      form.addEventListener("input", apply);
       form.addEventListener("submit", function (event) { event.preventDefault(); });
       apply();
     }
