@@ -91,7 +91,9 @@ def load_metadata(path: Path, languages: tuple[str, ...], problems: Problems) ->
         loc = tuple(int(part) if part.isdigit() else part for part in name.split("."))
         for lang in languages:
             if not (values.get(lang) or "").strip():
-                problems.error(path, yd.line(loc), f"{name}: the text in language '{lang}' is missing")
+                # (an item of a list has no line of its own: its first key's)
+                line = yd.line(loc + (next(iter(values)),)) if isinstance(loc[-1], int) and values else yd.line(loc)
+                problems.error(path, line, f"{name}: the text in language '{lang}' is missing")
         for lang in values:
             if lang not in languages:
                 problems.error(path, yd.line(loc + (lang,)), f"{name}: '{lang}' is not a language of the site")

@@ -222,6 +222,7 @@ def _toc_styles(styles) -> None:
     for level in (1, 2):
         style = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
         style.element.set(qn("w:styleId"), f"TOC{level}")
+        style.element.attrib.pop(qn("w:customStyle"), None)  # Word's own style, which its TOC uses
         style.base_style = styles["Normal"]
         _set_font(style, None, level == 1)
         fmt = style.paragraph_format
