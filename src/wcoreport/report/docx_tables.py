@@ -40,6 +40,11 @@ TCPR_ORDER = ("cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "s
               "textDirection", "tcFitText", "vAlign", "hideMark")
 
 
+# A line measured to fit its column exactly is wrapped by LibreOffice (its layout rounds to
+# twips, and kerns): each column is given a little more than its text measures.
+SLACK_PT = 2.0
+
+
 def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
@@ -120,7 +125,7 @@ def _cell_measure(cell, bold: bool) -> tuple[float, float]:
     """A cell's natural width (its longest line) and its longest word, in points, insets included."""
     lines = [line for p in cell.iterchildren(w("p")) for line in _paragraph_lines(p)]
     words = [word for line in lines for word in re.split(r"[ \u2009]+", line)]
-    inset = 2 * TABLE_INSET_PT
+    inset = 2 * TABLE_INSET_PT + SLACK_PT
     natural = max((text_width(line, bold) for line in lines), default=0.0)
     longest = max((text_width(word, bold) for word in words), default=0.0)
     return natural + inset, longest + inset
