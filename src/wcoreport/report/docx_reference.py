@@ -2,7 +2,9 @@
 
 Starts from pandoc's own reference.docx and sets the WCO layout: A4, one font family, the
 document code in the page header, page numbers in the footer, and a named style for every
-element of the report (see styled_blocks.py), so the Secretariat can restyle it in Word.
+element of the report (see styled_blocks.py), so the Secretariat can restyle it in Word: the
+tables' "Table" style (the PDF's grid) and their text's "Table Text" (see docx_tables.py), the
+entries of the table of contents, "toc 1" and "toc 2" (see docx_toc.py).
 """
 
 from __future__ import annotations
