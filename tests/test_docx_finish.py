@@ -250,3 +250,40 @@ def test_libreoffice_pdf_of_the_docx_has_about_our_pdf_page_count(report_dir, ou
     # The TOC shows its entries: the first chapter's title right under its title.
     after = text.split(TOC_TITLE[lang], 1)[1]
     assert re.match(r"\s*I\. Introduction", after), after[:80]
+
+
+def _synthetic(body: str):
+    return etree.fromstring(f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>')
+
+
+TOC_SDT = ('<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr>'
+           '<w:sdtContent><w:p><w:r><w:t>Contents</w:t></w:r></w:p><w:p><w:r><w:fldChar w:fldCharType="begin"/>'
+           '<w:instrText>TOC \\o "1-2" \\h \\z \\u</w:instrText><w:fldChar w:fldCharType="separate"/>'
+           '<w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>')
+STYLES = (f'<w:styles xmlns:w="{W}"><w:style w:type="paragraph" w:styleId="Heading1"><w:pPr><w:outlineLvl w:val="0"/>'
+          '</w:pPr></w:style><w:style w:type="paragraph" w:styleId="Heading3"><w:pPr><w:outlineLvl w:val="2"/></w:pPr>'
+          '</w:style><w:style w:type="paragraph" w:styleId="Mine"><w:basedOn w:val="Heading1"/></w:style></w:styles>')
+
+
+def test_toc_of_headings_without_a_bookmark_and_of_none():
+    from wcoreport.report.docx_toc import fill_toc
+
+    document = _synthetic(
+        TOC_SDT + '<w:bookmarkStart w:id="7" w:name="wco_src_1"/>'
+        '<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>One &amp; &lt;two&gt;</w:t></w:r></w:p>'
+        '<w:bookmarkEnd w:id="7"/><w:p><w:pPr><w:pStyle w:val="Heading3"/></w:pPr><w:r><w:t>Deep</w:t></w:r></w:p>'
+        '<w:p><w:pPr><w:pStyle w:val="Mine"/></w:pPr><w:r><w:t>Based on a heading</w:t></w:r></w:p>')
+    assert fill_toc(document, etree.fromstring(STYLES)) == 2
+    sdt = document.find(".//w:sdt", NS)
+    links = sdt.findall(".//w:hyperlink", NS)
+    assert ["".join(link.itertext()) for link in links] == ["One & <two>", "Based on a heading"]
+    names = {b.get(w("name")): b.get(w("id")) for b in document.iter(w("bookmarkStart"))}
+    for link in links:
+        anchor = link.get(w("anchor"))
+        assert anchor in names and not anchor.startswith("wco_src_")
+    assert len(set(names.values())) == len(names)  # bookmark ids stay unique
+    assert [c.get(w("fldCharType")) for c in sdt.iter(w("fldChar"))] == ["begin", "separate", "end"]
+
+    empty = _synthetic(TOC_SDT + "<w:p><w:r><w:t>No heading</w:t></w:r></w:p>")
+    assert fill_toc(empty, etree.fromstring(STYLES)) == 0
+    assert [c.get(w("fldCharType")) for c in empty.iter(w("fldChar"))] == ["begin", "separate", "end"]
