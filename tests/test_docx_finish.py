@@ -4,6 +4,7 @@ bundled report in each language; and LibreOffice's rendering of it beside our PD
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import zipfile
@@ -239,7 +240,7 @@ def test_libreoffice_pdf_of_the_docx_has_about_our_pdf_page_count(report_dir, ou
     proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
                            "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), str(source)],
                           capture_output=True, text=True, timeout=300,
-                          env={**__import__("os").environ, "FONTCONFIG_FILE": str(config)})
+                          env={**os.environ, "FONTCONFIG_FILE": str(config)})
     printed = tmp_path / "out" / f"{output_name}-{lang}.pdf"
     assert proc.returncode == 0 and printed.is_file(), proc.stderr
     theirs = len(pypdf.PdfReader(str(printed)).pages)
