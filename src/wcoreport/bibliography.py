@@ -29,6 +29,7 @@ from bibtexparser import model
 from . import csl_json
 from .diagnostics import Problems, Remembered
 from .latex_text import decode
+from .organization_names import localize_names
 from .outputs import atomic_write
 from .yamlfile import read_text
 
@@ -79,14 +80,15 @@ class Bibliography:
         return [csl_json.csl_item(e.key, e.type, e.fields, lang) for e in self.entries.values()]
 
 
-def write_csl_json(bib: Bibliography, path: Path, lang: str = "en") -> Path:
+def write_csl_json(bib: Bibliography, path: Path, lang: str = "en", names: dict[str, str] | None = None) -> Path:
     """Write the bibliography as CSL JSON for a document in `lang`, to give to
-    `pandoc --citeproc --bibliography=PATH` instead of the `.bib`.
+    `pandoc --citeproc --bibliography=PATH` instead of the `.bib`; `names`: organizations'
+    names in `lang` (organization_names.py).
 
     The same bibliography always gives the same bytes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(bib.csl_items(lang), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    text = json.dumps(localize_names(bib.csl_items(lang), names or {}), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     with atomic_write(path) as tmp:
         tmp.write_text(text, "utf-8")
     return path

@@ -48,6 +48,19 @@ class Metadata(Schema):
     output_name: str = pydantic.Field(default="report", pattern=r"^[A-Za-z0-9._-]+$")
     # Citation style: a shipped style's name (e.g. ieee) or a .csl file's path in the repository.
     csl: str | None = None
+    # The document's author in its properties (DOCX, PDF), one name per language.
+    author: Localized | None = None
+    # Organizations' names in each language: a name of references.bib (an author, editor,
+    # publisher or institution) that is one of them is cited in the document's language.
+    organizations: list[Localized] = pydantic.Field(default_factory=list)
+
+    def author_in(self, lang: str) -> str:
+        return (self.author or {}).get(lang, "")
+
+    def organization_names(self, lang: str) -> dict[str, str]:
+        """Every declared name of an organization -> its name in `lang`."""
+        return {name: names[lang] for names in self.organizations if lang in names
+                for name in names.values() if name != names[lang]}
 
     def localized_fields(self) -> dict[str, Localized]:
         fields = {
@@ -57,6 +70,10 @@ class Metadata(Schema):
         }
         if self.subtitle is not None:
             fields["subtitle"] = self.subtitle
+        if self.author is not None:
+            fields["author"] = self.author
+        for i, names in enumerate(self.organizations):
+            fields[f"organizations.{i}"] = names
         return fields
 
 
@@ -71,10 +88,12 @@ def load_metadata(path: Path, languages: tuple[str, ...], problems: Problems) ->
     if meta is None:
         return None
     for name, values in meta.localized_fields().items():
-        loc = tuple(name.split("."))
+        loc = tuple(int(part) if part.isdigit() else part for part in name.split("."))
         for lang in languages:
             if not (values.get(lang) or "").strip():
-                problems.error(path, yd.line(loc), f"{name}: the text in language '{lang}' is missing")
+                # (an item of a list has no line of its own: its first key's)
+                line = yd.line(loc + (next(iter(values)),)) if isinstance(loc[-1], int) and values else yd.line(loc)
+                problems.error(path, line, f"{name}: the text in language '{lang}' is missing")
         for lang in values:
             if lang not in languages:
                 problems.error(path, yd.line(loc + (lang,)), f"{name}: '{lang}' is not a language of the site")

@@ -158,7 +158,8 @@ def format_citations(project: "Project", lang: str, pages: list[Page]) -> list[P
     with tempfile.TemporaryDirectory(prefix="wcoreport-") as work:
         # citeproc reads the bibliography as we parsed and checked it (bibliography.py), not
         # the .bib itself: macros, crossrefs and TeX are resolved, nothing raw comes out.
-        references = write_csl_json(project.bibliography, Path(work) / f"references-{lang}.json", lang)
+        references = write_csl_json(project.bibliography, Path(work) / f"references-{lang}.json", lang,
+                                    project.metadata.organization_names(lang))
         args = ["-f", "json", "-t", "json", "--citeproc", f"--bibliography={references}",
                 "-M", f"lang={project.locale(lang)}", *style_args(project.metadata.csl, project.root)]
         csl = style_path(project.metadata.csl, project.root)

@@ -35,7 +35,8 @@ from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
 from .assemble import SOURCE_LINE, assemble
-from .docx_package import set_custom_properties, set_title
+from .docx_finish import finish_docx
+from .docx_package import set_custom_properties
 from .docx_reference import build_reference_docx
 from ..markdown.typeset import typeset_blocks
 from .numbering import number_document
@@ -137,6 +138,15 @@ def report_document(project: Project, analysis: ProjectAnalysis, lang: str, page
     return doc
 
 
+def document_properties(project: Project, lang: str) -> dict[str, str]:
+    """The document's properties in its language, the DOCX's and the PDF's alike: title,
+    author (report.yml's `author`), subject (the subtitle, else the committee) and language."""
+    meta = project.metadata
+    subject = meta.subtitle[lang] if meta.subtitle else meta.committee[lang]
+    return {"title": meta.title[lang], "creator": meta.author_in(lang), "subject": subject,
+            "language": project.locale(lang)}
+
+
 def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Path,
                stamp: Provenance | None = None) -> None:
     """`stamp`: what the DOCX was built from; with it, the DOCX can be imported back after
@@ -147,6 +157,7 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
         rendered = anchor_blocks(rendered)
     source = to_json(words_joined(rendered))  # (pandoc's DOCX: the same text, in fewer runs)
     properties = stamp.properties() if stamp is not None else None
+    core = document_properties(project, lang)
 
     def make() -> bytes:
         with tempfile.TemporaryDirectory(prefix="wcoreport-") as scratch:
@@ -155,14 +166,14 @@ def write_docx(project: Project, lang: str, doc: dict, target: Path, workdir: Pa
             run_pandoc(["-f", "json", "-t", "docx", f"--reference-doc={reference}",
                         f"--resource-path={project.docs_dir / lang}{os.pathsep}{workdir}", "-o", str(tmp)],
                        source)
-            set_title(tmp, project.metadata.title[lang])  # in the properties, not as a paragraph
+            finish_docx(tmp, {f"dc:{name}": value for name, value in core.items()})  # tables, TOC, properties
             if properties is not None:
                 set_custom_properties(tmp, properties)
             return tmp.read_bytes()
 
     # Kept by content: the document, the reference document, the images it may read.
     inputs = [source, file_digest(reference), folder_digest(project.docs_dir / lang, ".md"),
-              folder_digest(workdir), project.metadata.title[lang], json.dumps(properties, sort_keys=True),
+              folder_digest(workdir), json.dumps(core, sort_keys=True), json.dumps(properties, sort_keys=True),
               build_date()]  # pandoc dates the DOCX's properties by SOURCE_DATE_EPOCH
     data = results(project).memo("docx", inputs, make)
     with atomic_write(target) as tmp:
@@ -262,7 +273,9 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path,
     meta = project.metadata
     timestamp = int(os.environ["SOURCE_DATE_EPOCH"]) if os.environ.get("SOURCE_DATE_EPOCH") else None
     # The document's title and code reach Typst as strings, never as markup (see wco.typst).
-    inputs = {"doc-title": meta.title[lang], "doc-code": meta.code[lang]}
+    props = document_properties(project, lang)
+    inputs = {"doc-title": props["title"], "doc-code": meta.code[lang], "doc-author": props["creator"],
+              "doc-subject": props["subject"]}
     cache = results(project)
     key = cache.key("pdf", [typst_source, json.dumps(inputs, sort_keys=True), build_date(), ",".join(PDF_STANDARDS),
                             folder_digest(project.docs_dir / lang, ".md")])

@@ -2,35 +2,62 @@
 
 pandoc writes the metadata `title` both into docProps/core.xml and as a "Title" paragraph at the
 top of the body; a WCO document carries its title in its title block instead. So the DOCX is
-written without `title` (styled_blocks.py drops it) and the title is put back here, into the
-document properties only.
+written without `title` (styled_blocks.py drops it) and the title is put here, into the
+document properties only, with the author, subject and language, each in the document's
+language (docx_finish.py); parts are read and written with an XML parser.
 """
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape
+
+from lxml import etree
 
 CORE = "docProps/core.xml"
 
 
-def set_title(path: Path, title: str) -> None:
-    """Write `title` as the DOCX's dc:title, rewriting the package in place."""
+CORE_NS = {"cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+           "dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc/terms/"}
+# The order of the core properties in the files Word writes (the schema allows any).
+CORE_ORDER = ("dc:title", "dc:subject", "dc:creator", "cp:keywords", "dc:description", "dc:language")
+
+
+def rewrite_parts(path: Path, edit: Callable[[dict[str, bytes]], dict[str, bytes]]) -> None:
+    """Rewrite parts of the package at `path` in place: `edit` gets every part's bytes by name
+    and returns those it changed. Entries keep their order, dates and compression."""
     with zipfile.ZipFile(path) as source:
         entries = [(info, source.read(info)) for info in source.infolist()]
+    changed = edit({info.filename: data for info, data in entries})
     with zipfile.ZipFile(path, "w") as target:
         for info, data in entries:
-            if info.filename == CORE:
-                text = data.decode("utf-8")
-                element = f"<dc:title>{escape(title)}</dc:title>"
-                if re.search(r"<dc:title\s*/>|<dc:title>.*?</dc:title>", text, re.S):
-                    text = re.sub(r"<dc:title\s*/>|<dc:title>.*?</dc:title>", lambda _: element, text, flags=re.S)
-                else:
-                    text = text.replace("</cp:coreProperties>", element + "</cp:coreProperties>")
-                data = text.encode("utf-8")
-            target.writestr(info, data)
+            target.writestr(info, changed.get(info.filename, data))
+
+
+def core_properties(data: bytes, values: dict[str, str]) -> bytes:
+    """docProps/core.xml with `values` ("dc:title", "dc:creator", ...: text) set, an empty value
+    removing the property."""
+    root = etree.fromstring(data)
+    for name in CORE_ORDER:
+        if name not in values:
+            continue
+        prefix, local = name.split(":")
+        tag = f"{{{CORE_NS[prefix]}}}{local}"
+        for old in root.findall(tag):
+            root.remove(old)
+        if not values[name]:
+            continue
+        element = etree.Element(tag, nsmap={prefix: CORE_NS[prefix]})
+        element.text = values[name]
+        later = [child for child in root if etree.QName(child).localname in
+                 [n.split(":")[1] for n in CORE_ORDER[CORE_ORDER.index(name) + 1:]]]
+        if later:
+            later[0].addprevious(element)
+        else:
+            root.append(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 CUSTOM = "docProps/custom.xml"

@@ -2,7 +2,9 @@
 
 Starts from pandoc's own reference.docx and sets the WCO layout: A4, one font family, the
 document code in the page header, page numbers in the footer, and a named style for every
-element of the report (see styled_blocks.py), so the Secretariat can restyle it in Word.
+element of the report (see styled_blocks.py), so the Secretariat can restyle it in Word: the
+tables' "Table" style (the PDF's grid) and their text's "Table Text" (see docx_tables.py), the
+entries of the table of contents, "toc 1" and "toc 2" (see docx_toc.py).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -26,6 +28,16 @@ FONT = "Times New Roman"
 BODY_SIZE = Pt(11)
 ACCENT = RGBColor(0x1F, 0x3A, 0x68)
 LANGUAGE_TAGS = {"en": "en-GB", "fr": "fr-FR"}
+# A4 less the side margins (2.5 cm each), in twentieths of a point: the width tables take.
+TEXT_WIDTH_TWIPS = round((21.0 - 2 * 2.5) / 2.54 * 1440)
+# The tables' look, as the PDF's (wco.typst: `#set table(inset: 5pt, stroke: 0.5pt + luma(160))`,
+# text at 9.5 pt, the header row bold on a light shade).
+TABLE_STYLE_ID = "Table"  # the name pandoc gives every table it writes
+TABLE_TEXT_STYLE = "Table Text"
+TABLE_TEXT_SIZE = 9.5
+TABLE_INSET_PT = 5
+TABLE_RULE = "A0A0A0"
+TABLE_HEADER_FILL = "F2F2F2"
 
 # name -> (base style, size in pt or None, bold, italic, alignment, space before, space after)
 PARAGRAPH_STYLES = {
@@ -110,14 +122,6 @@ PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "w
              "sectPr", "pPrChange")
 
 
-# The children of <w:settings> that the schema puts after <w:updateFields>.
-SETTINGS_AFTER_UPDATE = ("hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr",
-                         "attachedSchema", "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-                         "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-                         "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-                         "decimalSymbol", "listSeparator")
-
-
 def _order_paragraph_properties(styles_element) -> None:
     """Put the paragraph properties of every style in schema order (we append some by hand)."""
     rank = {qn(f"w:{tag}"): i for i, tag in enumerate(PPR_ORDER)}
@@ -158,6 +162,75 @@ def _title_block_table(styles) -> None:
         margins.append(edge)
     tblpr.append(margins)
     style.element.append(tblpr)
+
+
+def _table_style(styles) -> None:
+    """pandoc's "Table" style (every table of the body has it) given the PDF's grid: borders on
+    every side, the cells' inset, the header row bold and shaded. The cells' paragraphs have a
+    style of their own, "Table Text" (left-aligned, never justified: see docx_tables.py)."""
+    style = styles["Table"].element
+    tblpr = style.find(qn("w:tblPr"))
+    if tblpr is None:
+        tblpr = OxmlElement("w:tblPr")
+        style.append(tblpr)
+    for old in tblpr.findall(qn("w:tblBorders")) + tblpr.findall(qn("w:tblCellMar")):
+        tblpr.remove(old)
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        edge = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "4"), ("w:space", "0"), ("w:color", TABLE_RULE)):
+            edge.set(qn(key), value)
+        borders.append(edge)
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(TABLE_INSET_PT * 20))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    # Schema order of <w:tblPr>: ... tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook.
+    indent = tblpr.find(qn("w:tblInd"))
+    if indent is not None:
+        indent.addnext(borders)
+    else:
+        tblpr.insert(0, borders)
+    borders.addnext(margins)
+    for old in style.findall(qn("w:tblStylePr")):
+        style.remove(old)
+    first = OxmlElement("w:tblStylePr")
+    first.set(qn("w:type"), "firstRow")
+    rpr = OxmlElement("w:rPr")
+    rpr.append(OxmlElement("w:b"))
+    first.append(rpr)
+    tcpr = OxmlElement("w:tcPr")
+    shade = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", TABLE_HEADER_FILL)):
+        shade.set(qn(key), value)
+    tcpr.append(shade)
+    first.append(tcpr)
+    style.append(first)
+    # The paragraphs in the cells.
+    text = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    text.base_style = styles["Normal"]
+    text.quick_style = True
+    _set_font(text, Pt(TABLE_TEXT_SIZE))
+    fmt = text.paragraph_format
+    fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    fmt.space_before = fmt.space_after = Pt(0)
+
+
+def _toc_styles(styles) -> None:
+    """The entries of the table of contents (Word's built-in "toc 1", "toc 2"): the cached
+    result docx_toc.py writes, and what Word writes when it updates the field."""
+    for level in (1, 2):
+        style = styles.add_style(f"toc {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), f"TOC{level}")
+        style.element.attrib.pop(qn("w:customStyle"), None)  # Word's own style, which its TOC uses
+        style.base_style = styles["Normal"]
+        _set_font(style, None, level == 1)
+        fmt = style.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(6 if level == 1 else 0), Pt(2)
+        fmt.left_indent = Cm(0.5 * (level - 1))
+        fmt.tab_stops.add_tab_stop(Cm(16.0), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -232,6 +305,8 @@ def build_reference_docx(code: str, lang: str, target: Path) -> Path:
     styles["Summary End"].paragraph_format.keep_with_next = False
     _summary_rules(styles)
     _title_block_table(styles)
+    _table_style(styles)
+    _toc_styles(styles)
     numbered = styles["Numbered Paragraph"].paragraph_format
     numbered.left_indent, numbered.first_line_indent = Cm(1.0), Cm(-1.0)
     numbered.tab_stops.add_tab_stop(Cm(1.0))
@@ -244,14 +319,8 @@ def build_reference_docx(code: str, lang: str, target: Path) -> Path:
     _field(footer, "PAGE")
     doc.core_properties.language = lang
     _order_paragraph_properties(doc.styles.element)
-    # Word fills the TOC field (and the page numbers) when it opens the document.
-    update = OxmlElement("w:updateFields")
-    update.set(qn("w:val"), "true")
-    later = [child for child in doc.settings.element if child.tag in {qn(f"w:{tag}") for tag in SETTINGS_AFTER_UPDATE}]
-    if later:
-        later[0].addprevious(update)  # schema order, which Word enforces
-    else:
-        doc.settings.element.append(update)
+    # No <w:updateFields>: the TOC field carries its result already (docx_toc.py), which Word
+    # and LibreOffice show as it is; Word asked to update the fields at every opening.
     doc.save(target)
     normalize_zip(target)  # reproducible bytes (see outputs.py)
     return target

@@ -308,9 +308,10 @@ class _Renderer:
                                                   _raw_inline("typst", "];")]]}
 
     def toc(self, div: Node) -> Node:
-        """A table of contents where the Div(.toc) stands: in DOCX a TOC field that Word fills
-        when it updates fields (settings ask it to on opening), in Typst an outline. \\u lists
-        the annex headings too (by their paragraphs' outline level)."""
+        """A table of contents where the Div(.toc) stands: in DOCX a TOC field, whose result
+        (the headings it lists, with links) docx_toc.py writes once pandoc has written the
+        document; in Typst an outline. \\u lists the annex headings too (by their paragraphs'
+        outline level)."""
         title = _attribute(div["c"][0], "title")
         if title is None:
             title = "Contents"
@@ -320,7 +321,7 @@ class _Renderer:
                 '<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/><w:docPartUnique/>'
                 '</w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:pPr><w:pStyle w:val="TOCHeading"/></w:pPr>'
                 '<w:r><w:t xml:space="preserve">' + _xml_escape(title) + "</w:t></w:r></w:p><w:p><w:r>"
-                '<w:fldChar w:fldCharType="begin" w:dirty="true"/><w:instrText xml:space="preserve">'
+                '<w:fldChar w:fldCharType="begin"/><w:instrText xml:space="preserve">'
                 'TOC \\o "1-2" \\h \\z \\u</w:instrText><w:fldChar w:fldCharType="separate"/>'
                 '<w:fldChar w:fldCharType="end"/></w:r></w:p></w:sdtContent></w:sdt>'
                 '<w:p><w:r><w:br w:type="page"/></w:r></w:p>')
