@@ -472,3 +472,20 @@ def test_indented_code_is_verbatim(project, docs):
     out, problems = expand(project, docs / "page.md")
     assert problems == []
     assert out.lines[2:4] == ['    !!! note "code"', "    {% nonsense %}"]
+
+
+def test_values_and_refusals_apply_to_titles_too(project, docs):
+    """A title is a line of Markdown like any other: its values are filled in and Material's
+    inline extensions refused (they used to reach readers as typed: '{{ ... }}', '==...==')."""
+    write(docs, **{"page.md": '!!! note "In all: {{ dialect-values.all.count }}"\n    text\n\n'
+                              '=== "Tab {{ dialect-values.all.share }}"\n    a\n\n'
+                              '!!! tip "A ==mark== and {{ dialect-values.all.nope }}"\n    b\n'})
+    out, problems = expand(project, docs / "page.md")
+    at = docs.relative_to(project.root).as_posix() + "/page.md"
+    assert problems == [
+        f"{at}:7: error: data reference 'dialect-values.all.nope': table 'dialect-values' has no column 'nope' "
+        "(did you mean 'note'?)",
+        f"{at}:7: error: highlighting (==text==) is not offered: use *emphasis*",
+    ]
+    titles = [out.lines[i + 1] for i, line in enumerate(out.lines) if line.endswith("{.admonition-title}")]
+    assert titles == ["In all: 12,345", "Tab 38.8%", "A ==mark== and dialect-values.all.nope"]

@@ -207,7 +207,7 @@ TOO_DEEP = f"lists and mappings nested more than {MAX_DEPTH} levels deep: write 
 def test_deep_nesting_is_refused_at_its_line_not_a_crash(tmp_path):
     """A Member's YAML nested hundreds of levels deep (`[[[[...]]]]`) is named at its line; it
     used to end in a RecursionError (a traceback from `check`)."""
-    for depth in (MAX_DEPTH + 1, 300, 3000):
+    for depth in (MAX_DEPTH + 1, 300, 1000):
         text = "ok: 1\nbad: " + "[" * depth + "]" * depth + "\n"
         start = time.perf_counter()
         found, problems = parse(tmp_path, text, name=f"deep{depth}.yml")
