@@ -489,3 +489,16 @@ def test_values_and_refusals_apply_to_titles_too(project, docs):
     ]
     titles = [out.lines[i + 1] for i, line in enumerate(out.lines) if line.endswith("{.admonition-title}")]
     assert titles == ["In all: 12,345", "Tab 38.8%", "A ==mark== and dialect-values.all.nope"]
+
+
+def test_a_page_too_long_once_expanded_stops_at_the_limit(project, docs, monkeypatch):
+    from wcoreport.markdown import dialect
+
+    monkeypatch.setattr(dialect, "MAX_LINES", 50)  # (200 000 real lines would be slow to test)
+    write(docs, **{"page.md": "{% include _x.md %}\n" * 10, "_x.md": "line\n" * 20})
+    out, problems = expand(project, docs / "page.md")
+    folder = docs.relative_to(project.root).as_posix()
+    # Stopped inside the third include (51 lines written), then at the next line of the page.
+    assert problems == [f"{folder}/_x.md:10: error: the page is longer than 50 lines once its includes are expanded",
+                        f"{folder}/page.md:4: error: the page is longer than 50 lines once its includes are expanded"]
+    assert len(out.lines) == 51
