@@ -35,10 +35,10 @@ def test_problems_sort_by_path_then_line_as_a_number_then_message():
     ]
 
 
-def test_severity_does_not_order_problems():
-    warning = Problem("a.md", 1, "m", Severity.WARNING)
-    error = Problem("a.md", 2, "m", Severity.ERROR)
-    assert sorted([error, warning]) == [warning, error]
+def test_errors_and_warnings_are_listed_together_in_place_order():
+    problems = [Problem("a.md", 1, "z error"), Problem("a.md", 1, "a warning", Severity.WARNING),
+                Problem("a.md", 3, "b warning", Severity.WARNING), Problem("a.md", 2, "c error")]
+    assert [p.message for p in sorted(problems)] == ["a warning", "z error", "c error", "b warning"]
     assert Severity.ERROR > Severity.WARNING
 
 
