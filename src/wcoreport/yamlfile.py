@@ -40,7 +40,29 @@ class YamlData:
 
 class _Loader(yaml.SafeLoader):
     """A safe loader that tolerates the tags some tools put in their YAML (e.g. mkdocs.yml's
-    `!!python/name:`), returning their text instead of failing."""
+    `!!python/name:`), returning their text instead of failing; and that refuses values nested
+    more than MAX_DEPTH deep before PyYAML's composer, which recurses, ends in a RecursionError."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent, index):
+        opens = self.check_event(yaml.CollectionStartEvent)
+        if opens:
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= opens
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        super().__init__(_TOO_DEEP)
+        self.mark = mark
 
 
 def _unknown_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
@@ -58,6 +80,8 @@ _Loader.add_multi_constructor("tag:yaml.org,2002:python/", _unknown_tag)
 
 def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], problems, path, offset,
            built: dict[int, Any] | None = None, open_: set[int] | None = None) -> Any:
+    # Where this value is written: its key's line (set by its mapping), else its list's line.
+    written_at = lines.get(loc) or lines.get(loc[:-1], node.start_mark.line + 1)
     lines.setdefault(loc, node.start_mark.line + 1)
     built = {} if built is None else built
     open_ = set() if open_ is None else open_
@@ -75,6 +99,16 @@ def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], pr
             problems.error(path, node.start_mark.line + 1 + offset,
                            f"YAML aliases here expand to more than {MAX_EXPANDED} values (an alias bomb?): "
                            "write the values out, or use fewer aliases")
+        # The composer bounds the nesting of what is written, but an alias of a nested value
+        # put deep inside another adds the two (a chain of them could reach any depth).
+        deepest = built.setdefault("deepest", [0])  # type: ignore[call-overload]
+        reach = len(loc) + built.setdefault("heights", {}).get(id(node), 1)  # type: ignore[call-overload]
+        if reach > MAX_DEPTH:
+            if not built.get("too deep"):  # type: ignore[call-overload]
+                built["too deep"] = True  # type: ignore[index]
+                problems.error(path, written_at + offset, _TOO_DEEP)
+            return None
+        deepest[0] = max(deepest[0], reach)
         # An alias (*name) of a list or mapping seen before: the same object, as PyYAML does.
         # Building it again would make a "billion laughs" file take forever.
         return built[id(node)]
@@ -82,9 +116,14 @@ def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], pr
         open_.add(id(node))
         expanded = built.setdefault("expanded", [0])  # type: ignore[call-overload]
         before = expanded[0]
+        deepest = built.setdefault("deepest", [0])  # type: ignore[call-overload]
+        outer, deepest[0] = deepest[0], len(loc) + 1
         try:
             return _build_container(node, loader, loc, lines, problems, path, offset, built, open_)
         finally:
+            # How many levels of lists and mappings this value holds, itself included.
+            built.setdefault("heights", {})[id(node)] = deepest[0] - len(loc)  # type: ignore[call-overload]
+            deepest[0] = max(outer, deepest[0])
             open_.discard(id(node))
             # What this value is worth once every alias in it is expanded (tools such as MkDocs
             # expand them: a "billion laughs" file would take them minutes and all the memory).
@@ -106,6 +145,10 @@ def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], pr
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_EXPANDED = 100_000  # values of one YAML file once its aliases are expanded
+# Lists and mappings inside each other. PyYAML's composer and our building of the values recurse:
+# `[[[[...]]]]` a few hundred deep would end in a RecursionError, a traceback instead of a line.
+MAX_DEPTH = 64
+_TOO_DEEP = f"lists and mappings nested more than {MAX_DEPTH} levels deep: write the data flatter"
 
 
 def _build_container(node, loader, loc, lines, problems, path, offset, built, open_) -> Any:
@@ -150,6 +193,9 @@ def _parse_yaml(text: str, path: Path, problems: Problems, line_offset: int = 0)
             node = loader.get_single_node()
         finally:
             loader.dispose()
+    except _TooDeep as exc:
+        problems.error(path, exc.mark.line + 1 + line_offset, _TOO_DEEP)
+        return None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 0) + line_offset

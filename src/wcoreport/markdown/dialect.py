@@ -228,11 +228,7 @@ def _lines(lines: list[str], path: Path, first_line: int, prefix: str, page: _Pa
             out.add(prefix, path, lineno)
             i += 1
             continue
-        for pattern, message in INLINE_UNOFFERED:
-            if pattern.search(masked):
-                problems.error(path, lineno, message)
-        if "{{" in masked:
-            line = _values(line, masked, path, lineno, page)
+        line = _inline(line, masked, path, lineno, page)
         if page.member_text and re.match(r"^ {0,3}#{1,2}(\s|$)", line):
             problems.error(path, lineno, "headings in a case study start at level 3 ('### ')")
         out.add(prefix + line, path, lineno)
@@ -253,6 +249,17 @@ def _refused_line(line: str) -> str | None:
     if DIV_FENCE.match(line):
         return "':::' blocks are not offered: use an admonition (!!! note \"Title\")"
     return None
+
+
+def _inline(line: str, masked: str, path: Path, lineno: int, page: _Page) -> str:
+    """A line of text (or a title) with its values from data/ filled in; Material's inline
+    extensions refused."""
+    for pattern, message in INLINE_UNOFFERED:
+        if pattern.search(masked):
+            page.problems.error(path, lineno, message)
+    if "{{" in masked:
+        line = _values(line, masked, path, lineno, page)
+    return line
 
 
 def _values(line: str, masked: str, path: Path, lineno: int, page: _Page) -> str:
@@ -334,6 +341,8 @@ def _titled_box(m: re.Match, lines: list[str], i: int, path: Path, first_line: i
     if not any(b.strip() for b in body):
         page.problems.error(path, lineno, f"the {what} has no text: indent its text by 4 spaces")
     inner = prefix + m.group("indent")
+    if title:
+        title = _inline(title, _mask_code(title), path, lineno, page)
     _open_div(classes, title, path, lineno, inner, page)
     _lines(body, path, lineno + 1, inner, page)
     _close_div(path, first_line + end - 1, inner, page)
