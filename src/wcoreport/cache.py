@@ -17,6 +17,7 @@ nothing is read or written.
 from __future__ import annotations
 
 import functools
+import contextlib
 import hashlib
 import os
 import shutil
@@ -126,14 +127,17 @@ class Cache:
             return
         target = self._path(kind, key)
         header = b" ".join([FORMAT, kind.encode(), key.encode(), hashlib.sha256(payload).hexdigest().encode()])
+        name = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=".", suffix=".part", dir=target.parent)
             with os.fdopen(fd, "wb") as out:
                 out.write(header + b"\n" + payload)
             os.replace(name, target)
-        except OSError:
-            pass
+        except OSError:  # (a full disk, say: the part written goes)
+            if name is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
 
     def memo(self, kind: str, parts: Iterable[str | bytes], compute: Callable[[], bytes]) -> bytes:
         """The stored result for these inputs, or `compute()`'s, stored."""
