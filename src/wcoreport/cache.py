@@ -16,8 +16,8 @@ nothing is read or written.
 
 from __future__ import annotations
 
-import functools
 import contextlib
+import functools
 import hashlib
 import os
 import shutil

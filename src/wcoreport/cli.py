@@ -243,9 +243,15 @@ def os_error_message(exc: OSError, root: Path) -> str:
     `/`, when inside it), and why ("no space left on the disk" for a full disk)."""
     import errno
 
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        # A copy of a folder (shutil.copytree) lists each file it could not copy: the first says.
+        _source, target, why = exc.args[0][0]
+        number = int(found.group(1)) if (found := re.search(r"\[Errno (\d+)\]", str(why))) else None
+        exc = OSError(number, re.sub(r"^\[Errno \d+\] ", "", str(why)), target)
     where = ""
     if exc.filename:
-        path = Path(os.fsdecode(exc.filename))
+        # (a file of a staged folder, outputs.staging_folder: named by the place it was made for)
+        path = Path(re.sub(r"(^|[\\/])\.([^\\/]+)\.[^\\/.]+\.part(?=[\\/]|$)", r"\1\2", os.fsdecode(exc.filename)))
         try:
             where = path.resolve().relative_to(root).as_posix()
         except (ValueError, OSError):
