@@ -213,16 +213,19 @@ def _run_tool(command: str, words: list[str], root: Path) -> int:
     program = TOOLS[command][1]
     if command == "bench":
         program = [str(Path(__file__).resolve().parents[2] / program[0])]  # (the toolchain's repository)
-    try:
-        proc = subprocess.Popen([sys.executable, *program, *words], cwd=root)
-    except OSError as exc:
-        print(f"build_report: error: cannot run {command}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    while True:
+    with terminate_as_interrupt():
         try:
-            return proc.wait()
-        except KeyboardInterrupt:  # (Ctrl-C reached it too: it stops, and says so)
-            continue
+            proc = subprocess.Popen([sys.executable, *program, *words], cwd=root)
+        except OSError as exc:
+            print(f"build_report: error: cannot run {command}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        while True:
+            try:
+                return proc.wait()
+            except Terminated:  # (asked of this process only: passed on)
+                proc.terminate()
+            except KeyboardInterrupt:  # (Ctrl-C reached it too: it stops, and says so)
+                continue
 
 
 def entry(prog: str | None = None) -> None:
