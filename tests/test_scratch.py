@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILD_SCRIPT, copy_repo, run_build, simulated_env
+from conftest import BUILD_SCRIPT, copy_repo, simulated_env
 from test_atomic import _in_session, leftovers, outputs
 
 
