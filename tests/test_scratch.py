@@ -158,3 +158,37 @@ def test_full_disk_is_one_message_and_exit_2(previous, writer: str):
     assert outputs(out) == before
     assert leftovers(out) == []
     assert sorted(p.name for p in scratch.iterdir()) == []
+
+
+FULL_PANDOC = """#!/bin/bash
+# pandoc, on a disk that is full for the file it is asked to write (-o FILE)
+for word in "$@"; do
+  if [ "$word" = "-o" ]; then
+    echo "pandoc: withBinaryFile: resource exhausted (No space left on device)" >&2
+    exit 1
+  fi
+done
+exec -a "$0" "$REAL_PANDOC" "$@"
+"""
+
+
+@pytest.mark.slow
+def test_pandoc_on_a_full_disk_is_the_same_message(previous, tmp_path: Path):
+    """pandoc writing the DOCX on a full disk says so in its own words: the build says what it
+    says of its own writers."""
+    import pypandoc
+
+    root, out, before, scratch = previous
+    fake = tmp_path / "pandoc"
+    fake.write_text(FULL_PANDOC, "utf-8")
+    fake.chmod(0o755)
+    env = {**os.environ, "PYTHONWARNINGS": "ignore", "TMPDIR": str(scratch), "PYPANDOC_PANDOC": str(fake),
+           "REAL_PANDOC": pypandoc.get_pandoc_path()}
+    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "report", "--format", "docx", "--no-cache", "-q",
+                           "--root", str(root), "--out", str(out)], capture_output=True, text=True, timeout=300,
+                          env=env)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == ("build_report: error: no space left on the disk: cannot write the outputs; "
+                           "the previous outputs are intact.\n")
+    assert outputs(out) == before
+    assert sorted(p.name for p in scratch.iterdir()) == []

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
 import re
@@ -188,6 +189,10 @@ def main(argv: list[str] | None = None, prog: str = "build_report.py") -> int:
         return 2
     except ToolError as exc:
         message = str(exc)
+        if _FULL_DISK.search(message):  # (pandoc, MkDocs, a tool of theirs, on a full disk: said as ours say it)
+            print(f"build_report: error: {os_error_message(OSError(errno.ENOSPC, 'full'), root)}; "
+                  "the previous outputs are intact.", file=sys.stderr)
+            return 2
         if re.match(r"^[^\s:]+:\d+: error: ", message):  # names the editor's file and line first
             print(message, file=sys.stderr)
             print("build_report: error: the build stopped; the previous outputs are intact.", file=sys.stderr)
@@ -241,11 +246,13 @@ def entry(prog: str | None = None) -> None:
     os._exit(code)
 
 
+# How a tool's message says the disk is full (the C library's words, which pandoc's runtime repeats).
+_FULL_DISK = re.compile(r"No space left on device|Disk quota exceeded")
+
+
 def os_error_message(exc: OSError, root: Path) -> str:
     """An OSError as one line: what could not be written, where (relative to the project, with
     `/`, when inside it), and why ("no space left on the disk" for a full disk)."""
-    import errno
-
     if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
         # A copy of a folder (shutil.copytree) lists each file it could not copy: the first says.
         _source, target, why = exc.args[0][0]
