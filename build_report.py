@@ -1,18 +1,8 @@
 #!/usr/bin/env python3
-"""Build the report and the site from the sources. See `python build_report.py --help`."""
+"""Build the report and the site from the sources. See `python build_report.py --help`
+(the same command as `wcoreport` and `python -m wcoreport`)."""
 
-import atexit
-import os
-import sys
+from wcoreport.cli import entry
 
-from wcoreport.cli import main
-
-if __name__ == "__main__":
-    code = main()
-    # A build holds millions of small objects; freeing them one by one at exit takes half a
-    # second. Everything is written and closed: flush, run the exit handlers (scratch
-    # folders), and leave the memory to the system.
-    sys.stdout.flush()
-    sys.stderr.flush()
-    atexit._run_exitfuncs()
-    os._exit(code)
+if __name__ == "__main__":  # (not when a spawned process of the build imports the main module)
+    entry("build_report.py")

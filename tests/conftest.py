@@ -161,3 +161,35 @@ def copy_repo_fixture():
 def require_tool_fixture():
     """`require_tool(name)`: skip locally, fail in CI, when a program is missing."""
     return require_tool
+
+
+# The simulations of tests/simulate/sitecustomize.py, in every Python process of a build.
+SIMULATE = Path(__file__).resolve().parent / "simulate"
+EPOCH = "1767225600"  # 2026-01-01T00:00:00Z: the date of reproducible builds (test_reproducible.py)
+
+
+def simulated_env(**variables: str) -> dict[str, str]:
+    """The environment of a build in which tests/simulate/sitecustomize.py does what `variables`
+    say (e.g. WCOREPORT_SIMULATE_WINDOWS="1"), its outputs dated by EPOCH."""
+    path = os.pathsep.join(filter(None, [str(SIMULATE), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONWARNINGS": "ignore", "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": path, **variables}
+
+
+def tree_digests(folder: Path) -> dict[str, str]:
+    """Every file below `folder` -> the SHA-256 of its bytes."""
+    import hashlib
+
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def dated_build(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    """A copy of the sources (not a git work tree) and the digests of its outputs, built once
+    with SOURCE_DATE_EPOCH: what builds of the same text in other ways must equal, byte for byte."""
+    root = copy_repo(tmp_path_factory.mktemp("dated") / "repo")
+    out = root.parent / "out"
+    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "all", "--root", str(root), "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, env=simulated_env())
+    assert proc.returncode == 0, proc.stderr
+    return root, tree_digests(out)

@@ -95,9 +95,12 @@ def test_killed_build_leaves_previous_outputs(previous, trigger: str, until: str
     assert leftovers(out) == []
 
 
+# A language's process: forked, its command line is the build's; spawned, multiprocessing's.
+LANGUAGE_PROCESS = "spawn_main" if os.environ.get("WCOREPORT_START_METHOD", "fork") != "fork" else "build_report.py"
+
+
 @pytest.mark.parametrize("trigger, process, message", [
-    # (a language's process is forked: its command line is the build's)
-    ("Formatting citations", "build_report.py", "build stopped (exit status -9) before it was done"),
+    ("Formatting citations", LANGUAGE_PROCESS, "build stopped (exit status -9) before it was done"),
     ("writing PDF", "typst_process", "Typst stopped before the PDF was made"),
 ])
 def test_a_process_of_the_build_killed_is_a_clean_error(previous, trigger: str, process: str, message: str):

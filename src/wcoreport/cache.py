@@ -16,6 +16,7 @@ nothing is read or written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -126,14 +127,17 @@ class Cache:
             return
         target = self._path(kind, key)
         header = b" ".join([FORMAT, kind.encode(), key.encode(), hashlib.sha256(payload).hexdigest().encode()])
+        name = None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, name = tempfile.mkstemp(prefix=".", suffix=".part", dir=target.parent)
             with os.fdopen(fd, "wb") as out:
                 out.write(header + b"\n" + payload)
             os.replace(name, target)
-        except OSError:
-            pass
+        except OSError:  # (a full disk, say: the part written goes)
+            if name is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
 
     def memo(self, kind: str, parts: Iterable[str | bytes], compute: Callable[[], bytes]) -> bytes:
         """The stored result for these inputs, or `compute()`'s, stored."""

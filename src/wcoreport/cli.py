@@ -1,6 +1,9 @@
 """Command line: check the sources, build the report (DOCX, PDF) and the site, in every language.
 
-    python build_report.py            # everything: check, report, site -> build/
+The same on every system as `wcoreport COMMAND`, `python -m wcoreport COMMAND` or
+`python build_report.py COMMAND` (./run and run.cmd set up the environment, then call it):
+
+    python build_report.py            # everything: check, report, site -> build/ (also: build)
     python build_report.py check      # list every problem, as path:line: message
     python build_report.py report     # DOCX and PDF only
     python build_report.py site       # the website only
@@ -13,12 +16,16 @@
     python build_report.py intake import FILE.xlsx   # their answers as case-study drafts (--mapping M.yml)
     python build_report.py intake export --format json  # every case study as XLSX, CSV or JSON
     python build_report.py clean      # remove the outputs and the kept results (cache.py)
+    python build_report.py serve      # live preview for editors (mkdocs serve --dirty --no-strict)
+    python build_report.py test       # the tests (pytest; its options follow)
+    python build_report.py bench      # the benchmark (bench/README.md; its options follow)
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import gc
 import os
 import re
@@ -33,16 +40,25 @@ from pathlib import Path
 from .cache import file_digest
 from .diagnostics import ContentError, Severity, UsageError
 from .language_build import LanguageJob, start_builds
-from .outputs import atomic_directory, staging_folder
+from .outputs import atomic_directory, build_scratch, staging_folder
 from .pandoc import ToolError
+from .processes import Terminated, output_lock, terminate_as_interrupt
 
-COMMANDS = ("all", "check", "report", "site", "translated", "import-docx", "xliff", "redline", "intake", "clean")
+# Commands that run another program, given every word after the command as they are.
+TOOLS = {
+    "serve": ("live preview of the site for editors at http://127.0.0.1:8000 (mkdocs serve --dirty --no-strict; "
+              "MkDocs' options follow)", ["-m", "mkdocs", "serve", "--dirty", "--no-strict"]),
+    "test": ("run the tests (pytest; its options follow)", ["-m", "pytest"]),
+    "bench": ("the benchmark against the bare tools (bench/README.md; its options follow)", ["bench/run_bench.py"]),
+}
+COMMANDS = ("all", "build", "check", "report", "site", "translated", "import-docx", "xliff", "redline", "intake",
+            "clean", *TOOLS)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str = "build_report.py") -> argparse.ArgumentParser:
     """One sub-parser a command, each with its own arguments, options and --help."""
     parser = argparse.ArgumentParser(
-        prog="build_report.py",
+        prog=prog,
         description="Build the WCO Study Report on Disruptive Technologies from its Markdown sources: "
                     "the bilingual website and the report as DOCX and PDF in each language. "
                     "Without a command: all.",
@@ -53,15 +69,15 @@ def _parser() -> argparse.ArgumentParser:
     _common_options(parser, top=True)  # also before the command: build_report.py --root R check
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def command(name: str, summary: str) -> argparse.ArgumentParser:
-        sub = commands.add_parser(name, help=summary, description=summary)
+    def command(name: str, summary: str, aliases: tuple[str, ...] = ()) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=summary, description=summary, aliases=list(aliases))
         _common_options(sub, top=False)
         return sub
 
     for name, summary in (("all", "check, then build the report (DOCX, PDF) and the site (the default)"),
                           ("report", "check, then build the report: DOCX and PDF"),
                           ("site", "check, then build the website")):
-        sub = command(name, summary)
+        sub = command(name, summary, aliases=("build",) if name == "all" else ())
         if name != "site":
             _build_options(sub, formats=True)
         _check_options(sub)
@@ -93,6 +109,9 @@ def _parser() -> argparse.ArgumentParser:
     _check_options(sub)
     _intake_parser(command("intake", "Members' case studies in and out as spreadsheets (template, import, export)"))
     command("clean", "remove the outputs and the results kept between builds")
+    for name, (summary, _program) in TOOLS.items():
+        sub = commands.add_parser(name, help=summary, description=summary, add_help=False)
+        sub.add_argument("rest", nargs="*", metavar="...", help="given to the program as they are")
     return parser
 
 
@@ -148,23 +167,31 @@ def _check_options(parser: argparse.ArgumentParser) -> None:
                              "warning, not an error (not with final: true in report.yml)")
 
 
-def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+def parse_arguments(argv: list[str] | None, prog: str = "build_report.py") -> argparse.Namespace:
     """The command line; no command means `all` (`build_report.py --root R` builds everything)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if not any(word in COMMANDS or word in ("-h", "--help") for word in argv):
         argv.insert(0, "all")
-    args = _parser().parse_args(argv)
-    if args.command is None:
+    command = next((i for i, word in enumerate(argv) if word in COMMANDS), None)
+    rest: list[str] = []
+    if command is not None and argv[command] in TOOLS:  # (its words are the program's, --help too)
+        argv, rest = argv[:command + 1], argv[command + 1:]
+    args = _parser(prog).parse_args(argv)
+    if args.command in (None, "build"):
         args.command = "all"
+    if args.command in TOOLS:
+        args.rest = rest
     if args.command == "xliff":  # the verb and its files, as the xliff code reads them
         args.pages = [Path(args.verb)] + list(getattr(args, "files", [])) if args.verb else []
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = parse_arguments(argv)
+def main(argv: list[str] | None = None, prog: str = "build_report.py") -> int:
+    args = parse_arguments(argv, prog)
     root = args.root.resolve()
     out = (args.out or root / "build").resolve()
+    if args.command in TOOLS:
+        return _run_tool(args.command, args.rest, root)
     # One write a message: lines from the two language threads never run into each other.
     say = Progress(quiet=args.quiet)
     started = time.monotonic()
@@ -177,7 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     # time, more as the report grows). The process ends with the build.
     gc.disable()
     try:
-        return _run(args, root, out, say, started)
+        # Every temporary file of the build, its processes' too, in one folder of its own,
+        # removed however the build ends (outputs.build_scratch); SIGTERM ends it as Ctrl-C does.
+        with terminate_as_interrupt(), build_scratch():
+            return _run(args, root, out, say, started)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -190,6 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except ToolError as exc:
         message = str(exc)
+        if _FULL_DISK.search(message):  # (pandoc, MkDocs, a tool of theirs, on a full disk: said as ours say it)
+            print(f"build_report: error: {os_error_message(OSError(errno.ENOSPC, 'full'), root)}; "
+                  "the previous outputs are intact.", file=sys.stderr)
+            return 2
         if re.match(r"^[^\s:]+:\d+: error: ", message):  # names the editor's file and line first
             print(message, file=sys.stderr)
             print("build_report: error: the build stopped; the previous outputs are intact.", file=sys.stderr)
@@ -197,12 +231,76 @@ def main(argv: list[str] | None = None) -> int:
             print(f"build_report: error: {message}", file=sys.stderr)
         return 2
     except OSError as exc:  # the output folder: read-only, full, not a folder
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(f"build_report: error: cannot write the outputs{where}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"build_report: error: {os_error_message(exc, root)}; the previous outputs are intact.",
+              file=sys.stderr)
         return 2
+    except Terminated:
+        print("build_report: stopped (SIGTERM); the previous outputs are intact.", file=sys.stderr)
+        return 143
     except KeyboardInterrupt:
         print("build_report: interrupted; the previous outputs are intact.", file=sys.stderr)
         return 130
+
+
+def _run_tool(command: str, words: list[str], root: Path) -> int:
+    """Run the program of a TOOLS command in the project's folder with this Python; its exit status."""
+    import subprocess
+
+    program = TOOLS[command][1]
+    if command == "bench":
+        program = [str(Path(__file__).resolve().parents[2] / program[0])]  # (the toolchain's repository)
+    with terminate_as_interrupt():
+        try:
+            proc = subprocess.Popen([sys.executable, *program, *words], cwd=root)
+        except OSError as exc:
+            print(f"build_report: error: cannot run {command}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        while True:
+            try:
+                return proc.wait()
+            except Terminated:  # (asked of this process only: passed on)
+                proc.terminate()
+            except KeyboardInterrupt:  # (Ctrl-C reached it too: it stops, and says so)
+                continue
+
+
+def entry(prog: str | None = None) -> None:
+    """The `wcoreport` command and `python -m wcoreport`: main(), then a quick exit. A build holds
+    millions of small objects; freeing them one by one at exit takes half a second. Everything
+    is written and closed: flush, run the exit handlers, and leave the memory to the system."""
+    import atexit
+
+    code = main(prog=prog or os.path.basename(sys.argv[0]) or "wcoreport")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    atexit._run_exitfuncs()
+    os._exit(code)
+
+
+# How a tool's message says the disk is full (the C library's words, which pandoc's runtime repeats).
+_FULL_DISK = re.compile(r"No space left on device|Disk quota exceeded")
+
+
+def os_error_message(exc: OSError, root: Path) -> str:
+    """An OSError as one line: what could not be written, where (relative to the project, with
+    `/`, when inside it), and why ("no space left on the disk" for a full disk)."""
+    if isinstance(exc, shutil.Error) and exc.args and isinstance(exc.args[0], list) and exc.args[0]:
+        # A copy of a folder (shutil.copytree) lists each file it could not copy: the first says.
+        _source, target, why = exc.args[0][0]
+        number = int(found.group(1)) if (found := re.search(r"\[Errno (\d+)\]", str(why))) else None
+        exc = OSError(number, re.sub(r"^\[Errno \d+\] ", "", str(why)), target)
+    where = ""
+    if exc.filename:
+        # (a file of a staged folder, outputs.staging_folder: named by the place it was made for)
+        path = Path(re.sub(r"(^|[\\/])\.([^\\/]+)\.[^\\/.]+\.part(?=[\\/]|$)", r"\1\2", os.fsdecode(exc.filename)))
+        try:
+            where = path.resolve().relative_to(root).as_posix()
+        except (ValueError, OSError):
+            where = path.as_posix()
+        where = f" ({where})"
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+        return f"no space left on the disk: cannot write the outputs{where}"
+    return f"cannot write the outputs{where}: {exc.strerror or exc}"
 
 
 def _run(args, root: Path, out: Path, say, started: float) -> int:
@@ -430,24 +528,6 @@ def _clean(root: Path, out: Path) -> int:
     Cache(user_cache_dir() / FOLDER).clear()  # the project's cache_dir, even if its sources do not load
     print(f"Removed the outputs in {out} and the results kept between builds.")
     return 0
-
-
-@contextlib.contextmanager
-def output_lock(out: Path, say):
-    """One build at a time into an output folder: a second one waits for the first."""
-    import fcntl
-
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out, os.O_RDONLY)  # the folder itself is the lock: nothing is left in it
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            say(f"Another build is writing into {out}: waiting for it to finish", step=False)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
 
 
 def _mark_translated(project, pages: list[Path]) -> int:

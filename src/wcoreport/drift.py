@@ -106,7 +106,7 @@ def read_record(project: "Project", lang: str, name: str, translation_of: str | 
     """The recorded blocks, if the record is of the version the page says it translates."""
     path = sidecar_path(project, lang, name)
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(path.read_text("utf-8-sig"))  # (a BOM, if a Windows editor saved it)
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("source_hash") != translation_of:

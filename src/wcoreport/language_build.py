@@ -1,7 +1,9 @@
 """Each language's build in a process of its own: its pages analysed and checked, its citations
 formatted, its site pages, its DOCX and PDF.
 
-The build command loads the project, then forks one process a language (`start_builds`). Each
+The build command loads the project, then starts one process a language (`start_builds`), by
+the system's start method (processes.start_method): forked on Linux, spawned on Windows and
+macOS; nothing in it relies on memory inherited through a fork (the job is pickled to it). Each
 checks its language (gate.check_language) and sends the result back: the build command checks
 across languages (gate.check_across) and decides, on every problem of the project, whether the
 build goes on. The language's process does not wait for that: it goes on with its outputs, into
@@ -11,7 +13,9 @@ process holds one language's trees only, and gives them back to the system when 
 build holding both languages' trees and Typst's compilations took three times the memory of
 the bare tools).
 
-The process has its job from the fork; its messages come back pickled on a pipe, one at a time:
+The process gets its job (LanguageJob, with the project as loaded) as the argument of its start
+(inherited by a fork, pickled to a spawned process); its messages come back pickled on a
+multiprocessing Pipe, one at a time:
 
     ("say", message, step)       a line of the build's progress (cli.Progress)
     ("checked", check, problems, blocks)
@@ -26,9 +30,9 @@ The process has its job from the fork; its messages come back pickled on a pipe,
 from __future__ import annotations
 
 import importlib
+import multiprocessing
 import os
 import pickle
-import signal
 import sys
 import threading
 import traceback
@@ -41,6 +45,7 @@ from .diagnostics import ContentError, Problems
 from .markdown.blocks import remember
 from .outputs import remove_scratch_folders
 from .pandoc import ToolError
+from .processes import start_method
 
 if TYPE_CHECKING:
     from .markdown.analysis import ProjectAnalysis
@@ -82,19 +87,17 @@ def run_job(job: LanguageJob, analysis: "ProjectAnalysis", say: Callable[..., No
     return build_reports(project, analysis, job.reports, {lang: document_of()}, (lang,), job.formats, say)
 
 
-def _serve(job: LanguageJob, channel_fd: int) -> None:
-    """The language's process: check, then build, each step's messages sent on `channel_fd`
-    (the caller then ends the process)."""
-    channel = os.fdopen(channel_fd, "wb")
+def _serve(job: LanguageJob, channel) -> None:
+    """The language's process: check, then build, each step's messages sent on `channel` (a
+    multiprocessing Connection; the caller then ends the process)."""
     os.dup2(2, 1)  # anything printed goes with the build's messages, not into the channel
     lock = threading.Lock()
 
     def send(*message) -> None:
         with lock:
             try:
-                pickle.dump(message, channel, protocol=pickle.HIGHEST_PROTOCOL)
-                channel.flush()
-            except OSError:  # the build command is gone (killed): nobody wants the work
+                channel.send(message)
+            except (OSError, ValueError):  # the build command is gone (killed): nobody wants the work
                 os._exit(1)
 
     from .markdown.blocks import blocks_of
@@ -130,14 +133,55 @@ def _serve(job: LanguageJob, channel_fd: int) -> None:
     sys.stderr.flush()
 
 
-def start_builds(jobs: list[LanguageJob], say: Callable[..., None]) -> list["LanguageBuild"]:
-    """A process for each job, forked from this one: it has the project and the modules loaded
-    already, nothing to import or to be sent. All are forked before any thread of this process
-    starts (a thread holding a lock at the fork would leave it held for good in the child)."""
-    for module in ("markdown.gate", "markdown.document", "report.build", "site.render"):
-        importlib.import_module(f"{__package__}.{module}")  # once here, not in each process
+def _process_main(job: LanguageJob, channel, inherited: bool) -> None:
+    """The language's process from its start (the target of multiprocessing.Process). With
+    `spawn`, it is a new interpreter: the job (the project as loaded) came pickled, the modules
+    are imported here. With `fork` (`inherited`), it is a copy of the build command: only the
+    channel, the standard streams and the line to the parent stay open (no pipe of the build's,
+    MkDocs' input or another language's channel, may wait for this process to end)."""
+    parent = multiprocessing.parent_process()
+    if inherited and hasattr(os, "closerange"):
+        keep = sorted({channel.fileno(), *([parent.sentinel] if parent is not None else [])})
+        low = 3
+        for fd in keep:
+            os.closerange(low, fd)
+            low = fd + 1
+        os.closerange(low, _max_fd())
+    if parent is not None:  # the build command killed: this process ends too, its work unwanted
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+    try:
+        _serve(job, channel)
+    finally:
+        remove_scratch_folders()  # (its own: the exit handlers are the build command's)
+        os._exit(0)  # (the trees are left to the system, not freed one by one)
 
-    builds = [LanguageBuild(job, say) for job in jobs]
+
+def _end_with(sentinel) -> None:
+    from multiprocessing.connection import wait
+
+    wait([sentinel])
+    os._exit(1)
+
+
+def _max_fd() -> int:
+    try:
+        return os.sysconf("SC_OPEN_MAX")
+    except (AttributeError, ValueError, OSError):
+        return 4096
+
+
+def start_builds(jobs: list[LanguageJob], say: Callable[..., None]) -> list["LanguageBuild"]:
+    """A process for each job, started by the system's method (processes.start_method): forked
+    (it has the project and the modules loaded already), or spawned (the job is pickled to it:
+    Windows, macOS, and WCOREPORT_START_METHOD=spawn). All are started before any thread of
+    this process starts (a thread holding a lock at a fork would leave it held for good in the
+    child)."""
+    method = start_method()
+    if method == "fork":
+        for module in ("markdown.gate", "markdown.document", "report.build", "site.render"):
+            importlib.import_module(f"{__package__}.{module}")  # once here, not in each process
+    context = multiprocessing.get_context(method)
+    builds = [LanguageBuild(job, say, context) for job in jobs]
     for build in builds:
         build._reader.start()
     return builds
@@ -149,29 +193,22 @@ class LanguageBuild:
     stopped it. Its progress lines go to `say`. Use as a context manager: leaving stops it if
     it is still running."""
 
-    def __init__(self, job: LanguageJob, say: Callable[..., None]):
+    def __init__(self, job: LanguageJob, say: Callable[..., None], context=None):
+        context = context or multiprocessing.get_context(start_method())
         self.lang, self._say = job.lang, say
         self._checked: Future = Future()
         self._pages: Future = Future()
         self._done: Future = Future()
         self.blocks: dict = {}  # its chapters cut into blocks, once checked() (blocks.blocks_of)
-        read_end, write_end = os.pipe()
+        self._channel, write_end = context.Pipe(duplex=False)
         sys.stdout.flush()
         sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:  # the language's process
-            try:
-                # Only the channel and the standard streams stay open: no pipe of the build's
-                # (MkDocs' input, another language's channel) may wait for this process to end.
-                os.closerange(3, write_end)
-                os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
-                _serve(job, write_end)
-            finally:
-                remove_scratch_folders()  # (its own: the exit handlers are the build command's)
-                os._exit(0)  # (the trees are left to the system, not freed one by one)
-        os.close(write_end)
-        self._pid, self._code = pid, None
-        self._channel = os.fdopen(read_end, "rb")
+        inherited = context.get_start_method() == "fork"
+        self._process = context.Process(target=_process_main, args=(job, write_end, inherited),
+                                         name=f"wcoreport-{job.lang}", daemon=False)
+        self._process.start()
+        write_end.close()  # (the process holds its end: at its end, the channel ends)
+        self._code = None
         self._reader = threading.Thread(target=self._read, daemon=True)
 
     def _read(self) -> None:
@@ -179,8 +216,8 @@ class LanguageBuild:
         try:
             while True:
                 try:
-                    message = pickle.load(self._channel)
-                except (EOFError, pickle.UnpicklingError):
+                    message = self._channel.recv()
+                except (EOFError, OSError, pickle.UnpicklingError):
                     break
                 kind = message[0]
                 if kind == "say":
@@ -208,7 +245,8 @@ class LanguageBuild:
 
     def _wait(self) -> int:
         if self._code is None:
-            self._code = os.waitstatus_to_exitcode(os.waitpid(self._pid, 0)[1])
+            self._process.join()
+            self._code = self._process.exitcode
         return self._code
 
     def checked(self, problems):
@@ -233,10 +271,8 @@ class LanguageBuild:
 
     def __exit__(self, *exc) -> None:
         if not self._done.done() or self._done.exception() is not None:
-            try:
-                os.kill(self._pid, signal.SIGKILL)  # (the build stopped: its work is not wanted any more)
-            except ProcessLookupError:
-                pass
+            if self._process.exitcode is None:
+                self._process.kill()  # (the build stopped: its work is not wanted any more)
         if self._reader.ident is not None:  # (started)
             self._reader.join()
         self._wait()

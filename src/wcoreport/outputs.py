@@ -9,6 +9,7 @@ import atexit
 import contextlib
 import glob
 import os
+import re
 import shutil
 import tempfile
 import zipfile
@@ -22,11 +23,116 @@ DOWNLOADS_ENV = "WCOREPORT_DOWNLOADS"
 
 _SCRATCH: list[tuple[int, str]] = []  # (the process that made it, the folder)
 
+# The folder of the build's scratch, given to every process the build starts (with TMPDIR, TEMP
+# and TMP, so that their temporary files land in it too, whatever made them).
+SCRATCH_ENV = "WCOREPORT_SCRATCH"
+_ROOT_PREFIX = "wcoreport-"
+_ROOT_NAME = re.compile(r"wcoreport-(\d+)-[^/\\]+$")
+_TEMP_VARIABLES = ("TMPDIR", "TEMP", "TMP")
+_root: list[Path] = []  # this process's scratch root, once made (build_scratch or scratch_folder)
+
+
+@contextlib.contextmanager
+def build_scratch() -> Iterator[Path]:
+    """One folder, `wcoreport-<pid>-*` in the system's temporary folder, for every temporary
+    file and folder of a build: its own, its processes' (language builds, MkDocs, pandoc,
+    Typst) and whatever the libraries it calls make. Removed when the block ends, however it
+    ends (an error, Ctrl-C, the build command's SIGTERM handler); what a killed build left
+    (its process gone) is removed by the next one. Inside a process of the build (or a build
+    within a build), the build's folder is used as it is."""
+    inherited = os.environ.get(SCRATCH_ENV)
+    if inherited and os.path.isdir(inherited):
+        yield Path(inherited)
+        return
+    saved = {name: os.environ.get(name) for name in (SCRATCH_ENV, *_TEMP_VARIABLES)}
+    saved_tempdir, saved_root = tempfile.tempdir, list(_root)
+    root = _make_root()
+    made = len(_SCRATCH)
+    os.environ[SCRATCH_ENV] = str(root)
+    for name in _TEMP_VARIABLES:
+        os.environ[name] = str(root)
+    tempfile.tempdir = str(root)
+    _root[:] = [root]
+    try:
+        yield root
+    finally:
+        for _pid, folder in _SCRATCH[made - 1:]:
+            shutil.rmtree(folder, ignore_errors=True)
+        del _SCRATCH[made - 1:]
+        tempfile.tempdir = saved_tempdir
+        _root[:] = saved_root
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _make_root() -> Path:
+    base = Path(tempfile.gettempdir())
+    remove_abandoned_scratch(base)
+    root = Path(tempfile.mkdtemp(prefix=f"{_ROOT_PREFIX}{os.getpid()}-", dir=base))
+    _SCRATCH.append((os.getpid(), str(root)))  # (removed at exit, if the block could not)
+    return root
+
+
+def _scratch_root() -> Path:
+    """Where this process's scratch folders go: the build's folder, else one of its own."""
+    if not _root:
+        inherited = os.environ.get(SCRATCH_ENV)
+        _root.append(Path(inherited) if inherited and os.path.isdir(inherited) else _make_root())
+    return _root[0]
+
+
+def remove_abandoned_scratch(base: Path) -> None:
+    """Remove the scratch folders of builds whose process is gone (killed: no exit handler ran)."""
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return
+    for entry in entries:
+        found = _ROOT_NAME.match(entry.name)
+        if found is None or not entry.is_dir(follow_symlinks=False):
+            continue
+        try:
+            if hasattr(os, "getuid") and entry.stat(follow_symlinks=False).st_uid != os.getuid():
+                continue  # (another user's)
+        except OSError:
+            continue
+        if not process_alive(int(found.group(1))):
+            shutil.rmtree(entry.path, ignore_errors=True)
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process of this id runs (in doubt: yes)."""
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # (os.kill would end it)
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return kernel32.GetLastError() == 5  # access denied: it exists
+        code = ctypes.c_ulong()
+        try:
+            return not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) or code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (not ours to signal: it exists)
+        return True
+    return True
+
 
 def scratch_folder(prefix: str) -> Path:
-    """A folder for this process's scratch files, removed when the process ends (a process
-    forked from this one ends without exit handlers: it calls remove_scratch_folders)."""
-    folder = tempfile.mkdtemp(prefix=prefix)
+    """A folder for this process's scratch files, inside the build's scratch folder
+    (build_scratch), removed when the process ends (a process of the build ends without exit
+    handlers: it calls remove_scratch_folders)."""
+    folder = tempfile.mkdtemp(prefix=prefix, dir=_scratch_root())
     _SCRATCH.append((os.getpid(), folder))
     return Path(folder)
 
@@ -34,9 +140,10 @@ def scratch_folder(prefix: str) -> Path:
 @atexit.register
 def remove_scratch_folders() -> None:
     """The scratch folders of this process, not those of the process it was forked from."""
-    for pid, folder in _SCRATCH:
+    for pid, folder in reversed(_SCRATCH):
         if pid == os.getpid():
             shutil.rmtree(folder, ignore_errors=True)
+    _SCRATCH[:] = [(pid, folder) for pid, folder in _SCRATCH if pid != os.getpid()]
 
 
 def _remove_leftovers(target: Path, staged: Path | None = None) -> None:

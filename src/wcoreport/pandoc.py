@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -85,12 +86,24 @@ def run_pandoc(args: list[str], stdin: str | bytes | None = None, cwd: Path | No
 BATCH_TIMEOUT = 600  # seconds
 
 
-@functools.cache
+_BATCH_PROGRAM: list[str] = []
+
+
 def _batch_program() -> str:
     """pandoc run as pandoc's own server, in its CGI form: the same binary, named
-    pandoc-server.cgi (a link in a scratch folder of this process)."""
-    link = os.path.join(scratch_folder("wcoreport-pandoc-"), "pandoc-server.cgi")
-    os.symlink(pandoc_path(), link)
+    pandoc-server.cgi, in a scratch folder of this process (a link; where the system makes
+    none, as Windows for a user without the right, a hard link or a copy)."""
+    if _BATCH_PROGRAM and os.path.exists(_BATCH_PROGRAM[0]):
+        return _BATCH_PROGRAM[0]
+    program = pandoc_path()
+    link = os.path.join(scratch_folder("wcoreport-pandoc-"), "pandoc-server.cgi" + Path(program).suffix)
+    for make in (os.symlink, os.link, shutil.copy2):
+        try:
+            make(program, link)
+            break
+        except (OSError, NotImplementedError):
+            continue
+    _BATCH_PROGRAM[:] = [link]
     return link
 
 

@@ -11,6 +11,7 @@ from .chapters import Chapter, SiteLayout, load_chapters, load_site_layout
 from .data import ChartSpec, DataTable, casestudy_counts, load_charts, load_data
 from .diagnostics import Problems
 from .metadata import Metadata, load_metadata
+from .source_names import check_case_collisions
 from .vocabulary import Technology, load_technologies
 
 # citeproc locale of each language.
@@ -76,6 +77,7 @@ def load_project(root: Path | str) -> Project:
     tables = load_data(root, languages, technologies, problems)
     tables |= {t.name: t for t in casestudy_counts(casestudies, technologies, languages)}
     charts = load_charts(root, languages, tables, problems)
+    check_case_collisions(root, problems)
     # Without valid metadata nothing can be built, but the pages are still checked, so that one
     # run lists every problem.
     project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography,  # type: ignore[arg-type]

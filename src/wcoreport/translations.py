@@ -161,8 +161,9 @@ _FIELD = "^{key}[ \t]*:.*$"
 def set_front_matter_line(path: Path, key: str, value: str) -> None:
     """Set `key: value` in a Markdown file's front matter, touching no other byte of the file."""
     raw = path.read_bytes().decode("utf-8")
+    bom = "\ufeff" if raw.startswith("\ufeff") else ""  # (kept, as every other byte of the file)
     newline = "\r\n" if "\r\n" in raw else "\n"
-    lines = raw.split(newline)
+    lines = raw[len(bom):].split(newline)
     line = f"{key}: {value}"
     if lines and lines[0].rstrip() == "---":
         end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
@@ -178,14 +179,14 @@ def set_front_matter_line(path: Path, key: str, value: str) -> None:
     else:
         lines[0:0] = ["---", line, "---"]
     with atomic_write(path) as tmp:
-        tmp.write_bytes(newline.join(lines).encode("utf-8"))
+        tmp.write_bytes((bom + newline.join(lines)).encode("utf-8"))
 
 
 def _front_matter_line(path: Path, key: str) -> int:
     """The line of `key` in a page's front matter (for a problem's location), else 1."""
     try:
-        lines = path.read_text("utf-8").split("\n")
-    except OSError:
+        lines = path.read_text("utf-8-sig").replace("\r\n", "\n").split("\n")
+    except (OSError, UnicodeDecodeError):
         return 1
     pattern = re.compile(_FIELD.format(key=re.escape(key)))
     for n, text in enumerate(lines[1:], start=2):

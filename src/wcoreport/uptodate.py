@@ -94,7 +94,10 @@ def record(out: Path, key: str, roots: list[Path], outputs: list[Path], problems
     data = {"key": key, "roots": names, "files": _outputs(out, names),
             "outputs": [str(p) for p in outputs], "problems": problems}
     target = _record_path(out)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".{os.getpid()}.part")
-    tmp.write_text(json.dumps(data), "utf-8")
-    os.replace(tmp, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data), "utf-8")
+        os.replace(tmp, target)
+    except OSError:  # (a full disk, say: the outputs are in; the next build makes them again)
+        tmp.unlink(missing_ok=True)

@@ -91,7 +91,8 @@ def _items(blocks: PageBlocks) -> list[tuple[int, int, str, str]]:
 
 
 def _body(path: Path, body_line: int) -> tuple[list[str], str]:
-    raw = path.read_bytes().decode("utf-8")
+    """The page's lines (a Windows editor's BOM aside), and the line end it uses."""
+    raw = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
     newline = "\r\n" if "\r\n" in raw else "\n"
     lines = raw.replace("\r\n", "\n").split("\n")
     return lines, newline
@@ -419,7 +420,8 @@ def read_import(project: "Project", path: Path) -> Imported:
     text = (front + "\n" if front or page.body_line > 1 else "") + "".join(out)
     source = chapter.texts[source_lang_of(skeleton, chapter, project)]
     changed = source_hash(source.body) != skeleton.get("source_hash")
-    return Imported(page.path, text.replace("\n", newline), untranslated == 0 and not changed, untranslated, changed)
+    bom = "\ufeff" if page.path.read_bytes().startswith(b"\xef\xbb\xbf") else ""  # (kept as it was)
+    return Imported(page.path, bom + text.replace("\n", newline), untranslated == 0 and not changed, untranslated, changed)
 
 
 def source_lang_of(skeleton: dict, chapter, project) -> str:

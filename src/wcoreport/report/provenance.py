@@ -46,7 +46,7 @@ SHARED = ("mkdocs.yml", "report.yml", "technologies.yml", "references.bib")
 class Provenance:
     lang: str
     commit: str  # "" when the sources are not a git work tree
-    sources: dict[str, str]  # path relative to the repository -> sha256 of its bytes
+    sources: dict[str, str]  # path relative to the repository -> sha256 of its text (sha256)
 
     def properties(self) -> dict[str, str]:
         props = {P_FORMAT: FORMAT, P_LANG: self.lang, P_COMMIT: self.commit}
@@ -62,7 +62,15 @@ class Provenance:
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The hash of a source's text as the build reads it (yamlfile.read_text): the same file
+    saved on Windows (a byte-order mark, CRLF line ends) has the same hash, and the DOCX the
+    same bytes."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8")).hexdigest()
 
 
 def source_files(project: "Project", analysis: "ProjectAnalysis", lang: str) -> list[Path]:

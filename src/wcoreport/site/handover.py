@@ -7,14 +7,18 @@ imports itself, reads its configuration and loads the theme, then waits in the p
 `on_config` for the handover on its standard input (`received`). The environment variable
 `WCOREPORT_HANDOVER`, which only the build command sets, says to wait for it. The handover
 carries the fingerprint of the sources it was made from (file names, sizes and times): if they
-changed since, or nothing readable comes (the build failed and closed the pipe), the plugin
-loads and checks the sources itself, as a plain `mkdocs build` does.
+changed since, or what comes cannot be read, the plugin loads and checks the sources itself, as
+a plain `mkdocs build` does. If nothing at all comes (the build stopped, or was killed, before
+its handover), the process ends: nobody wants the site any more, and it would write after the
+build that started it is gone (into a staging folder the next build has to clean).
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import re
 import pickle
 import subprocess
 import sys
@@ -23,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..pandoc import ToolError
+from ..processes import lower_priority
 
 if TYPE_CHECKING:
     from ..markdown.gate import ProjectAnalysis
@@ -70,10 +75,7 @@ def received(root: Path) -> Handover | None:
     # The site is not on the build's longest way (a language's PDF is: its pages, then Typst),
     # and its process gives way to the languages' where the cores are short: a rebuild after an
     # edit is 7 % faster, a full build no slower (bench/README.md).
-    try:
-        os.nice(SITE_NICENESS)
-    except OSError:
-        pass
+    lower_priority(SITE_NICENESS)
     # Millions of objects and no cycle among them: the cycle collector, run at every few
     # thousand new objects, would double the time of the load, and walk them all again and
     # again afterwards. They are kept out of its walks for good (gc.freeze), the moment they
@@ -81,6 +83,9 @@ def received(root: Path) -> Handover | None:
     collecting = gc.isenabled()
     gc.disable()
     try:
+        first = sys.stdin.buffer.peek(1)[:1] if hasattr(sys.stdin.buffer, "peek") else b"?"
+        if not first:
+            os._exit(3)  # (the build that started this process is gone: see above)
         handover = pickle.load(sys.stdin.buffer)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
@@ -91,6 +96,18 @@ def received(root: Path) -> Handover | None:
     if not isinstance(handover, Handover) or handover.fingerprint != fingerprint(root):
         return None
     return handover
+
+
+_OS_ERROR = re.compile(r"\[Errno (\d+)\] ([^:\n]+)(?:: '([^'\n]+)')?")
+
+
+def _full_disk(output: str) -> OSError | None:
+    """The full disk (or quota) MkDocs' process stopped on, from its last words, if that was it."""
+    for found in reversed(list(_OS_ERROR.finditer(output))):
+        number = int(found.group(1))
+        if number in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+            return OSError(number, found.group(2), found.group(3))
+    return None
 
 
 class SiteBuild:
@@ -128,6 +145,9 @@ class SiteBuild:
         output = self._log.read().decode("utf-8", "replace")
         self._log.close()
         if code != 0:
+            full = _full_disk(output)
+            if full is not None:  # (said as every writer of the build says it: cli.os_error_message)
+                raise full
             lines = [ln for ln in output.splitlines() if ln.strip() and "Traceback" not in ln]
             raise ToolError("the site build failed:\n" + "\n".join(lines[-30:]))
 

@@ -8,7 +8,6 @@ default language, `fr/x/` for the others.
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
@@ -17,9 +16,13 @@ from mkdocs.structure.files import File, Files
 from ..outputs import scratch_folder
 
 
-@functools.cache
+_SCRATCH: list[Path] = []
+
+
 def _scratch() -> Path:
-    return scratch_folder("wcoreport-pages-")
+    if not (_SCRATCH and _SCRATCH[0].is_dir()):
+        _SCRATCH[:] = [scratch_folder("wcoreport-pages-")]
+    return _SCRATCH[0]
 
 
 def current_language(config, languages: tuple[str, ...]) -> str:
