@@ -480,7 +480,7 @@ class _Analyser:
                 self.page.xrefs.append(Located(key, path, line))
             else:
                 if key not in self.project.bibliography:
-                    self.error(f"unknown citation key '{key}' (not in references.bib)")
+                    self.error(_unknown_key(key, self.project.bibliography))
                 self.page.citations.append(Located(key, path, line))
         return None
 
@@ -505,6 +505,14 @@ class _Analyser:
         node["c"][1] = [{"t": "Para", "c": [{"t": "Strong", "c": b["c"][2]}]} if b["t"] == "Header" else b
                         for b in node["c"][1]]
         self._ident(node["c"][0][0])
+
+
+def _unknown_key(key: str, bibliography) -> str:
+    commented = getattr(bibliography, "commented", {}).get(key)
+    if commented:
+        return (f"unknown citation key '{key}': its entry is inside a @comment (references.bib:"
+                f"{commented}), which BibTeX ignores; take it out of the comment to cite it")
+    return f"unknown citation key '{key}' (not in references.bib)"
 
 
 def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Expanded,
