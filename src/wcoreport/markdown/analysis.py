@@ -30,8 +30,9 @@ from urllib.parse import urlsplit
 
 from ..cache import Cache, digest, file_digest, results
 from ..diagnostics import Problems, Remembered
-from ..pandoc import ToolError, ToolMissing
+from ..pandoc import WARNED, ToolError, ToolMissing
 from ..strings import text
+from . import pandoc_warnings
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from ..data import DataTable, format_value
 from ..data.charts import alt_text, chart_caption
@@ -525,7 +526,11 @@ def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Exp
         problems.error(path, 0, str(parsed))
         doc = {"blocks": []}
     elif isinstance(parsed, ToolError):
-        problems.error(path, 0, f"pandoc could not read the page: {parsed}")
+        warned = str(parsed).removeprefix(WARNED)
+        if warned != str(parsed):
+            pandoc_warnings.report(warned.split("; "), expanded, path, problems)
+        else:
+            problems.error(path, 0, f"pandoc could not read the page: {parsed}")
         doc = {"blocks": []}
     page = PageAnalysis(name, lang, path, doc["blocks"], [], abbreviations=expanded.abbreviations,
                         includes=expanded.includes)
