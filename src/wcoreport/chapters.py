@@ -13,6 +13,7 @@ from typing import Literal
 
 import pydantic
 
+from . import bidi_controls
 from .diagnostics import Problems
 from .yamlfile import MarkdownSource, Schema, YamlData, load_yaml_file, read_text, split_front_matter, validate
 
@@ -140,6 +141,10 @@ def load_chapters(layout: SiteLayout, problems: Problems) -> list[Chapter]:
         if name in seen:
             problems.error(layout.path, line, f"'{name}' is listed twice in the nav")
             continue
+        if bidi := bidi_controls.find(name):
+            problems.error(layout.path, line, f"nav entry '{bidi_controls.shown(name)}': the file name holds "
+                                              f"{bidi}: {bidi_controls.HINT}")
+            continue
         seen.add(name)
         chapter = Chapter(name)
         for lang in layout.languages:
@@ -159,6 +164,9 @@ def load_chapters(layout: SiteLayout, problems: Problems) -> list[Chapter]:
             continue
         for path in sorted(folder.rglob("*.md")):
             rel = path.relative_to(folder).as_posix()
+            if bidi := bidi_controls.find(rel):
+                problems.error(path, 0, f"the file name holds {bidi}: {bidi_controls.HINT}")
+                continue
             if rel in seen or rel.startswith("_") or "/_" in rel:
                 continue  # '_'-prefixed files are for includes only
             others = [o for o in layout.languages if o != lang and not (layout.docs_dir / o / rel).exists()]
