@@ -104,7 +104,33 @@ def load_site_layout(root: Path, problems: Problems) -> SiteLayout | None:
     _nav_files(yd.data.get("nav") or [], yd, ("nav",), nav)
     if not nav:
         problems.error(path, yd.line(("nav",)), "the nav is empty: it gives the order of the chapters")
-    return SiteLayout(path, root / str(yd.data.get("docs_dir", "docs")), tuple(languages), nav)
+    docs_dir = _docs_dir(root, yd, problems)
+    if docs_dir is None:
+        return None
+    return SiteLayout(path, docs_dir, tuple(languages), nav)
+
+
+def _docs_dir(root: Path, yd: YamlData, problems: Problems) -> Path | None:
+    """The folder of the chapters (`docs_dir`): a folder inside the project, below mkdocs.yml.
+    One elsewhere would make the build read (and publish) files that are not the project's."""
+    path, value = root / "mkdocs.yml", yd.data.get("docs_dir", "docs")
+    line = yd.line(("docs_dir",))
+    if not isinstance(value, str) or not value.strip():
+        problems.error(path, line, "docs_dir: give the folder of the chapters, e.g. 'docs'")
+        return None
+    folder = root / value
+    if Path(value).is_absolute() or not folder.resolve().is_relative_to(root.resolve()):
+        problems.error(path, line, f"docs_dir '{value}' is outside the project: the chapters must be in a "
+                                   "folder of the project, below mkdocs.yml, e.g. 'docs'")
+        return None
+    if folder.resolve() == root.resolve():
+        problems.error(path, line, f"docs_dir '{value}' is the project folder itself: give the folder of "
+                                   "the chapters, below mkdocs.yml, e.g. 'docs'")
+        return None
+    if bidi := bidi_controls.find(value):
+        problems.error(path, line, f"docs_dir holds {bidi}: {bidi_controls.HINT}")
+        return None
+    return folder
 
 
 _H1 = re.compile(r"^#\s+(.+?)(?:\s+\{[^}]*\})?\s*#*\s*$", re.M)

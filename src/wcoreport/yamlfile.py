@@ -63,8 +63,11 @@ def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], pr
     open_ = set() if open_ is None else open_
     if id(node) in open_:
         # An alias inside the very list or mapping it names: a value that contains itself.
-        problems.error(path, node.start_mark.line + 1 + offset, "this value refers to itself (a YAML alias "
-                                                                "inside its own anchor): write it out")
+        # (PyYAML gives an alias the node it names, so the line is the anchor's, '&name')
+        inside = ".".join(str(part) for part in loc)
+        problems.error(path, node.start_mark.line + 1 + offset,
+                       "this value refers to itself (a YAML alias inside its own anchor"
+                       + (f", used at '{inside}'" if inside else "") + "): write it out")
         return None
     if id(node) in built:
         sizes = built.setdefault("sizes", {})  # type: ignore[call-overload]
