@@ -349,3 +349,11 @@ def test_url_and_doi_are_web_addresses(tmp_path, field, value, refused):
         assert "no output may link to" in error.message
     else:
         assert problems.items == []
+
+
+def test_percent_does_not_comment_out_an_entry(tmp_path):
+    """BibTeX has no '%' comments between entries: `% @misc{...}` is an entry to BibTeX, so here."""
+    bib, problems = load(tmp_path, "% old: @misc{pct2019, title = {P}, year = 2019}\n"
+                                   "@misc{kept2020, title = {K}, year = 2020}\n")
+    assert problems.items == []
+    assert list(bib.entries) == ["pct2019", "kept2020"]
