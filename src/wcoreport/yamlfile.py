@@ -242,9 +242,12 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> MarkdownSou
         return MarkdownSource(YamlData({}, {(): 1}), text, 1)
     found = Problems(problems.root)
     meta = parse_yaml(match.group(1) or "", path, found, line_offset=1)
-    if meta is None or not isinstance(meta.data, (dict, type(None))):
-        # Not front matter: the closing line may be missing and a '---' rule of the text taken for it.
-        start = _text_start((match.group(1) or "").split("\n"))
+    lines = (match.group(1) or "").split("\n")
+    if meta is None or not isinstance(meta.data, (dict, type(None))) \
+            or (any(_HEADING.match(ln) for ln in lines) and not all(_YAML_LINE.match(ln) or _HEADING.match(ln) for ln in lines)):
+        # Not front matter (or a heading, then text that YAML happened to read): the closing line
+        # may be missing and a '---' rule of the text taken for it.
+        start = _text_start(lines)
         if start is not None:
             end = text[: match.end()].rstrip("\n").count("\n") + 1
             problems.error(path, 1, f"front matter is not closed: add a line '---' before line {start + 2}, "
