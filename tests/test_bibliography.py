@@ -339,10 +339,15 @@ def test_a_key_with_a_space_or_a_bidi_control_is_refused(tmp_path):
     ("doi", "https://doi.org/10.55596/001c.00000", False),
     ("doi", "vbscript:msgbox(1)", True),
     ("doi", "javascript:alert(1)//10.1/x", True),
+    ("url", "\\url{javascript:alert(1)}", "warning"),
+    ("url", "www.wcoomd.org", "warning"),
 ])
 def test_url_and_doi_are_web_addresses(tmp_path, field, value, refused):
     _, problems = load(tmp_path, f"@misc{{x,\n  title = {{A}},\n  year = 2020,\n  {field} = {{{value}}}\n}}\n")
-    if refused:
+    if refused == "warning":  # a relative address: it leads nowhere, and runs nothing
+        assert problems.errors == [] and len(problems.warnings) == 1
+        assert "is not a full web address" in problems.warnings[0].message and problems.warnings[0].line == 1
+    elif refused:
         assert [str(p) for p in problems.errors] == [str(problems.errors[0])]
         error = problems.errors[0]
         assert error.line == 1 and f"entry 'x', field '{field}' (line 4)" in error.message

@@ -408,8 +408,10 @@ def _check_entry(entry: BibEntry, reader: _Reader) -> None:
         reader.warning(line_of("year"), f"entry '{key}': year {year} and date "
                                         f"'{decode(fields['date']).text.strip()}' disagree")
     for name in ("url", "doi"):
-        if name in entry.field_lines and (refusal := _link_refusal(name, fields[name])):
-            reader.error(entry.line, f"entry '{key}', field '{name}' (line {line_of(name)}): {refusal}")
+        if name in entry.field_lines and (found := _link_problem(name, fields[name])):
+            is_error, message = found
+            (reader.error if is_error else reader.warning)(
+                entry.line, f"entry '{key}', field '{name}' (line {line_of(name)}): {message}")
     if "month" in entry.field_lines and csl_json.month_number(fields["month"]) is None:
         reader.warning(line_of("month"), f"entry '{key}': month '{fields['month']}' is not a month (write 1 to 12 or jan to dec)")
     for name, value in fields.items():
@@ -430,19 +432,22 @@ _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
 _DOI_SCHEMES = {"doi"}
 
 
-def _link_refusal(name: str, value: str) -> str | None:
-    """Why the `url` or `doi` value cannot be a link, or None."""
+def _link_problem(name: str, value: str) -> tuple[bool, str] | None:
+    """(is an error, why) when the `url` or `doi` value is no good as a link, or None."""
     # Browsers drop whitespace and control characters inside an address ("java\tscript:").
     text = re.sub(r"[\x00-\x20\x7f-\x9f]", "", csl_json.verbatim(value))  # what citeproc is given
     if bidi := bidi_controls.find(text):
-        return f"holds {bidi}: {bidi_controls.HINT}"
+        return True, f"holds {bidi}: {bidi_controls.HINT}"
     found = _SCHEME.match(text)
     if not found:
+        if name == "url" and text:  # (a doi without scheme is a DOI: the style makes its address)
+            return False, (f"'{value.strip()[:60]}' is not a full web address: the link would lead nowhere "
+                           "(write https://...)")
         return None
     scheme = found.group(1).lower()
     if scheme in ("http", "https") or (name == "doi" and scheme in _DOI_SCHEMES):
         return None
     allowed = "a DOI (10.xxxx/...) or its https://doi.org/ address" if name == "doi" else \
         "a web address (https://...)"
-    return (f"'{value.strip()[:60]}' is a '{scheme}:' address, which no output may link to: "
-            f"give {allowed}")
+    return True, (f"'{value.strip()[:60]}' is a '{scheme}:' address, which no output may link to: "
+                  f"give {allowed}")
