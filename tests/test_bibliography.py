@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pypandoc
@@ -362,3 +363,14 @@ def test_percent_does_not_comment_out_an_entry(tmp_path):
                                    "@misc{kept2020, title = {K}, year = 2020}\n")
     assert problems.items == []
     assert list(bib.entries) == ["pct2019", "kept2020"]
+
+
+def test_thousands_of_unclosed_entries_are_refused_quickly(tmp_path):
+    """bibtexparser needs minutes for a few thousand blocks that never close: refused before it."""
+    started = time.monotonic()
+    bib, problems = load(tmp_path, "@comment{fine}\n" + "@misc{x,\n  title = {A\n" * 3000)
+    assert time.monotonic() - started < 10
+    assert [str(p) for p in problems.items] == [
+        "references.bib:2: error: 3000 entries never close their brace (this is the first): "
+        "this is not a BibTeX file, or its braces are broken"]
+    assert bib.entries == {}

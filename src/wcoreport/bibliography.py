@@ -284,6 +284,7 @@ def load_bibliography(path: Path, problems: Problems) -> Bibliography:
 
 
 _READ = Remembered(size=1)  # the last file read
+MAX_UNCLOSED = 50  # entries that never close their brace, before the file is refused unread
 
 
 def _load_bibliography(path: Path, problems: Problems) -> Bibliography:
@@ -293,7 +294,13 @@ def _load_bibliography(path: Path, problems: Problems) -> Bibliography:
     text = read_text(path, problems)
     if text is None:
         return Bibliography(path, {})
-    text, comments = strip_comments(text)
+    unclosed: list[int] = []
+    text, comments = strip_comments(text, unclosed)
+    if len(unclosed) > MAX_UNCLOSED:
+        # bibtexparser's time grows with the square of their number (a minute for a few thousand)
+        problems.error(path, unclosed[0], f"{len(unclosed)} entries never close their brace (this is the "
+                                          "first): this is not a BibTeX file, or its braces are broken")
+        return Bibliography(path, {})
     commented = {}
     for comment in comments:
         commented.update((k, ln) for k, ln in comment.hidden if k not in commented)

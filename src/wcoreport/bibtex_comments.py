@@ -31,48 +31,66 @@ class Comment:
     hidden: tuple[tuple[str, int], ...]  # (key, line) of each entry written inside it
 
 
-def _close(text: str, start: int, opening: str) -> int | None:
-    """Index just after the delimiter that closes the one at `start` (braces nest inside)."""
-    closing = "}" if opening == "{" else ")"
-    depth = 0
-    for i in range(start + 1, len(text)):
-        ch = text[i]
+def _closings(text: str) -> tuple[dict[int, int], dict[int, int]]:
+    """Where each '{' and each '(' closes: index just after its closing delimiter (absent: never).
+
+    One pass with a stack, so that a file of thousands of unclosed blocks costs no more than
+    one: a '{' closes at its matching '}'; a '(' at the next ')' at its own brace depth, unless
+    a '}' closes the brace it is in first."""
+    braces: dict[int, int] = {}
+    parens: dict[int, int] = {}
+    stack: list[int] = []
+    pending: dict[int, list[int]] = {}  # brace depth -> '(' opened there, not closed yet
+    for m in _DELIMITER.finditer(text):
+        ch, i = m.group(), m.start()
         if ch == "{":
-            depth += 1
+            stack.append(i)
         elif ch == "}":
-            if depth == 0:
-                return i + 1 if closing == "}" else None
-            depth -= 1
-        elif ch == closing and depth == 0:
-            return i + 1
-    return None
+            if stack:
+                pending.pop(len(stack), None)
+                braces[stack.pop()] = i + 1
+        elif ch == "(":
+            pending.setdefault(len(stack), []).append(i)
+        else:
+            for opened in pending.pop(len(stack), ()):
+                parens[opened] = i + 1
+    return braces, parens
+
+
+_DELIMITER = re.compile(r"[{}()]")
 
 
 def _blank(text: str) -> str:
     return re.sub(r"[^\n]", " ", text)
 
 
-def strip_comments(text: str) -> tuple[str, list[Comment]]:
-    """The text with each `@comment` block blanked out, and the comments found.
+def strip_comments(text: str, unclosed: list[int] | None = None) -> tuple[str, list[Comment]]:
+    """The text with each `@comment` block blanked out, and the comments found; the line of
+    each other block that never closes is added to `unclosed`.
 
     Only blocks at the top level count: an '@' inside an entry is part of a value."""
     out: list[str] = []
     comments: list[Comment] = []
+    braces, parens = _closings(text) if "@" in text else ({}, {})
     pos = 0
     i = 0
+    counted, line_at = 0, 1  # line numbers, counted forward only
     while True:
         m = _AT.search(text, i)
         if not m:
             break
         kind, opening = m.group(1).lower(), m.group(2)
         body_start = m.end() - 1
-        end = _close(text, body_start, opening) if opening else None
+        end = (braces if opening == "{" else parens).get(body_start) if opening else None
+        line_at += text.count("\n", counted, m.start())
+        counted, line = m.start(), line_at
         if kind != "comment":
             # Another block: skip its body (an '@' in a value starts nothing), or, unclosed,
             # read on from its opening (bibtexparser reports it).
+            if end is None and opening and unclosed is not None:
+                unclosed.append(line)
             i = end if end is not None else m.end()
             continue
-        line = text.count("\n", 0, m.start()) + 1
         closed = end is not None
         if not closed:
             if not opening:
