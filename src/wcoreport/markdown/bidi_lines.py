@@ -3,8 +3,8 @@
 In a name a machine compares (a heading's `{#id}`, a citation's `@key`, the file or address of
 a link, image or directive), such a character makes what the editor sees differ from what is
 there, and pandoc quietly reads something else (the id becomes text of the heading; the key ends
-before it): an error. In running text it only reorders what readers see: a warning (a French or
-English report has no right-to-left script that would need it).
+before it): an error; in a fenced code block too. In running text it only reorders what readers
+see: a warning (a French or English report has no right-to-left script that would need it).
 """
 
 from __future__ import annotations
@@ -25,10 +25,15 @@ _NAMES = [
 ]
 
 
-def check(line: str) -> list[tuple[bool, str]]:
-    """(is an error, message) for each bidirectional control character of `line`."""
+def check(line: str, in_code: bool = False) -> list[tuple[bool, str]]:
+    """(is an error, message) for each bidirectional control character of `line`; in a code
+    block, every one is an error (what the reader copies is not what they see: Trojan Source
+    itself)."""
     if not BIDI.search(line):
         return []
+    if in_code:
+        return [(True, f"the code block holds {describe(m.group())} at column {m.start() + 1}: {HINT}")
+                for m in BIDI.finditer(line)]
     spans = [(m.start(), m.end(), what) for pattern, what in _NAMES for m in pattern.finditer(line)]
     found = []
     for m in BIDI.finditer(line):

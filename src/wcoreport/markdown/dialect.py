@@ -162,7 +162,7 @@ def _lines(lines: list[str], path: Path, first_line: int, prefix: str, page: _Pa
             continue
         if "\t" in line[: _indent(line) + 1]:
             line = line.expandtabs(4)
-        for is_error, message in bidi_lines.check(line):
+        for is_error, message in bidi_lines.check(line, in_code=fence is not None):
             (problems.error if is_error else problems.warning)(path, lineno, message)
         if fence is not None:
             out.add(prefix + line, path, lineno)
