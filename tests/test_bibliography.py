@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 
 import pypandoc
@@ -199,9 +200,10 @@ BAD = """\
 def test_every_problem_has_its_line_and_key(tmp_path):
     bib, problems = load(tmp_path, BAD)
     assert messages(problems) == [
+        "references.bib:1: warning: this @comment's brace is never closed: it is taken to end with its line, and what follows is read",
         "references.bib:4: warning: @string macro 'wco' is defined again (first at line 3): from here on, this definition counts",
         "references.bib:6: error: duplicate citation key 'a' (first at line 5)",
-        "references.bib:7: error: entry 'b' has the field 'title' twice",
+        "references.bib:7: warning: entry 'b' has the field 'title' again: the first value is kept, as BibTeX does; delete this one",
         "references.bib:8: warning: entry 'c': date '2015-19-10' is impossible (month 19 does not exist)",
         "references.bib:9: error: entry 'd': crossref to 'nowhere', which is not in the bibliography",
         "references.bib:10: warning: entry 'e' has no title",
@@ -286,3 +288,89 @@ def test_a_reference_manager_export_builds_every_output(tmp_path):
         for text, where in ((pdf, "PDF"), (xml, "DOCX")):
             assert "Δ" in text, f"{where} ({lang}): the title's $\\Delta$ is not shown as Δ"
             assert "\\Delta" not in text and "\\textless" not in text, f"{where} ({lang}): TeX leaked"
+
+
+# --- as BibTeX reads it: repeated fields, comments, keys, link schemes ----------------------------
+
+def test_repeated_field_warns_and_keeps_the_first_value(tmp_path):
+    bib, problems = load(tmp_path, "@book{b,\n  title = {First},\n  pagetotal = {210},\n  year = 2020,\n"
+                                   "  pagetotal = {212},\n  Title = {Second}\n}\n")
+    assert problems.errors == []
+    assert messages(problems) == [
+        "references.bib:5: warning: entry 'b' has the field 'pagetotal' again (first at line 3): "
+        "the first value is kept, as BibTeX does; delete this one",
+        "references.bib:6: warning: entry 'b' has the field 'title' again (first at line 2): "
+        "the first value is kept, as BibTeX does; delete this one",
+    ]
+    item = bib.csl_items()[0]
+    assert item["title"] == "First" and item["number-of-pages"] == "210"
+
+
+def test_an_entry_inside_a_comment_is_ignored(tmp_path):
+    text = ("@comment{jabref-meta: databaseType:biblatex;}\n"
+            "@comment{\n@misc{old2019,\n  title = {Withdrawn {draft}},\n  year = {2019}\n}\n}\n"
+            "@comment(@misc{paren2019, title = {P}, year = 2019})\n"
+            "Text between entries, @ signs and % marks are ignored.\n"
+            "@misc{kept2020, title = {Kept}, year = {2020}, note = {an @misc{x, inside a value}}}\n")
+    bib, problems = load(tmp_path, text)
+    assert problems.items == []
+    assert list(bib.entries) == ["kept2020"]
+    assert bib.commented == {"old2019": 3, "paren2019": 8}
+    assert bib.lines["kept2020"] == 10
+
+
+def test_a_key_with_a_space_or_a_bidi_control_is_refused(tmp_path):
+    _, problems = load(tmp_path, "@misc{wco 2020, title = {A}, year = 2020}\n"
+                                 "@misc{wco\u202e0202, title = {B}, year = 2020}\n")
+    assert [(p.line, p.severity.name) for p in problems.items] == [(1, "ERROR"), (2, "ERROR")]
+    assert "the citation key 'wco 2020' has a space" in problems.items[0].message
+    assert "'wco<U+202E>0202' holds U+202E (RIGHT-TO-LEFT OVERRIDE)" in problems.items[1].message
+
+
+@pytest.mark.parametrize("field, value, refused", [
+    ("url", "https://www.wcoomd.org/en.aspx", False),
+    ("url", "http://example.org/a\\_b", False),
+    ("url", "javascript:alert(1)", True),
+    ("url", "JavaScript :alert(1)", True),
+    ("url", "java\tscript:alert(1)", True),
+    ("url", "data:text/html;base64,PHNjcmlwdD4=", True),
+    ("url", "file:///etc/passwd", True),
+    ("doi", "10.55596/001c.00000", False),
+    ("doi", "doi:10.55596/001c.00000", False),
+    ("doi", "https://doi.org/10.55596/001c.00000", False),
+    ("doi", "vbscript:msgbox(1)", True),
+    ("doi", "javascript:alert(1)//10.1/x", True),
+    ("url", "\\url{javascript:alert(1)}", "warning"),
+    ("url", "www.wcoomd.org", "warning"),
+])
+def test_url_and_doi_are_web_addresses(tmp_path, field, value, refused):
+    _, problems = load(tmp_path, f"@misc{{x,\n  title = {{A}},\n  year = 2020,\n  {field} = {{{value}}}\n}}\n")
+    if refused == "warning":  # a relative address: it leads nowhere, and runs nothing
+        assert problems.errors == [] and len(problems.warnings) == 1
+        assert "is not a full web address" in problems.warnings[0].message and problems.warnings[0].line == 1
+    elif refused:
+        assert [str(p) for p in problems.errors] == [str(problems.errors[0])]
+        error = problems.errors[0]
+        assert error.line == 1 and f"entry 'x', field '{field}' (line 4)" in error.message
+        assert "no output may link to" in error.message
+    else:
+        assert problems.items == []
+
+
+def test_percent_does_not_comment_out_an_entry(tmp_path):
+    """BibTeX has no '%' comments between entries: `% @misc{...}` is an entry to BibTeX, so here."""
+    bib, problems = load(tmp_path, "% old: @misc{pct2019, title = {P}, year = 2019}\n"
+                                   "@misc{kept2020, title = {K}, year = 2020}\n")
+    assert problems.items == []
+    assert list(bib.entries) == ["pct2019", "kept2020"]
+
+
+def test_thousands_of_unclosed_entries_are_refused_quickly(tmp_path):
+    """bibtexparser needs minutes for a few thousand blocks that never close: refused before it."""
+    started = time.monotonic()
+    bib, problems = load(tmp_path, "@comment{fine}\n" + "@misc{x,\n  title = {A\n" * 3000)
+    assert time.monotonic() - started < 10
+    assert [str(p) for p in problems.items] == [
+        "references.bib:2: error: 3000 entries never close their brace (this is the first): "
+        "this is not a BibTeX file, or its braces are broken"]
+    assert bib.entries == {}

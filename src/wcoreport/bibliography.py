@@ -3,13 +3,18 @@
 bibtexparser 2 splits the file into blocks; everything after that is ours, so that every
 problem is a `references.bib:LINE` message in our words, naming the entry:
 
-- errors: a duplicate citation key, a field given twice in an entry, a crossref to a missing
-  entry, an undefined `@string` macro, an entry that cannot be read;
-- warnings: an entry without title (reports and patents may have none) or year/date, an
+- errors: a duplicate citation key, a key BibTeX cannot cite (a space, an invisible
+  bidirectional control character), a crossref to a missing entry, an undefined `@string`
+  macro, an entry that cannot be read, a `url` or `doi` that is not a web address (a
+  `javascript:` or `data:` link would reach the site);
+- warnings: a field given twice in an entry (BibTeX and biber warn and keep the first value:
+  so do we), an entry without title (reports and patents may have none) or year/date, an
   impossible date, a `@string` macro defined twice (the later one counts from there on, as in
-  BibTeX), an unknown entry type or LaTeX command.
+  BibTeX), an unknown entry type or LaTeX command, a `@comment` whose brace is never closed.
 
-`@string` macros, `#` concatenation, `@comment`, `@preamble` and `crossref` work as in BibTeX.
+`@string` macros, `#` concatenation, `@preamble` and `crossref` work as in BibTeX; `@comment`
+as biber reads it (its whole braced body is ignored, entries in it too: bibtex_comments.py);
+text between entries is ignored.
 pandoc's citeproc is then given `write_csl_json`'s file, never the `.bib` itself: what it
 formats is what was checked, with LaTeX and math already plain Unicode text.
 """
@@ -26,7 +31,8 @@ from typing import Any
 import bibtexparser
 from bibtexparser import model
 
-from . import csl_json
+from . import bidi_controls, csl_json
+from .bibtex_comments import strip_comments
 from .diagnostics import Problems, Remembered
 from .latex_text import decode
 from .organization_names import localize_names
@@ -70,6 +76,7 @@ class Bibliography:
     path: Path
     lines: dict[str, int]  # citation key -> line of its entry
     entries: dict[str, BibEntry] = field(default_factory=dict)
+    commented: dict[str, int] = field(default_factory=dict)  # key -> line, of entries in a @comment
 
     def __contains__(self, key: str) -> bool:
         return key in self.lines
@@ -218,13 +225,24 @@ class _Reader:
         if key in self.entries:
             self.error(line, f"duplicate citation key '{key}' (first at line {self.entries[key].line})")
             return
+        if bidi := bidi_controls.find(key):
+            self.error(line, f"the citation key '{bidi_controls.shown(key)}' holds {bidi}: "
+                             f"{bidi_controls.HINT}")
+            return
+        if any(ch.isspace() for ch in key):
+            joined = "-".join(key.split())
+            self.error(line, f"the citation key '{key}' has a space: BibTeX cannot cite it "
+                             f"(write it without spaces, e.g. '{joined}', and cite it so)")
+            return
         fields: dict[str, str] = {}
         field_lines: dict[str, int] = {}
         for fld in block.fields:
             name, fline = fld.key.strip().lower(), fld.start_line + 1
             if name in fields:
+                # BibTeX: "I'm ignoring X's extra "name" field"; biber keeps the first too.
                 first = "" if field_lines[name] == fline else f" (first at line {field_lines[name]})"
-                self.error(fline, f"entry '{key}' has the field '{name}' twice{first}")
+                self.warning(fline, f"entry '{key}' has the field '{name}' again{first}: "
+                                    "the first value is kept, as BibTeX does; delete this one")
                 continue
             try:
                 fields[name] = evaluate(str(fld.value), self.macros, later)
@@ -268,6 +286,7 @@ def load_bibliography(path: Path, problems: Problems) -> Bibliography:
 
 
 _READ = Remembered(size=1)  # the last file read
+MAX_UNCLOSED = 50  # entries that never close their brace, before the file is refused unread
 
 
 def _load_bibliography(path: Path, problems: Problems) -> Bibliography:
@@ -277,6 +296,19 @@ def _load_bibliography(path: Path, problems: Problems) -> Bibliography:
     text = read_text(path, problems)
     if text is None:
         return Bibliography(path, {})
+    unclosed: list[int] = []
+    text, comments = strip_comments(text, unclosed)
+    if len(unclosed) > MAX_UNCLOSED:
+        # bibtexparser's time grows with the square of their number (a minute for a few thousand)
+        problems.error(path, unclosed[0], f"{len(unclosed)} entries never close their brace (this is the "
+                                          "first): this is not a BibTeX file, or its braces are broken")
+        return Bibliography(path, {})
+    commented = {}
+    for comment in comments:
+        commented.update((k, ln) for k, ln in comment.hidden if k not in commented)
+        if not comment.closed:
+            problems.warning(path, comment.line, "this @comment's brace is never closed: it is taken "
+                                                 "to end with its line, and what follows is read")
     try:
         library = bibtexparser.parse_string(text, parse_stack=[])
     except Exception:  # a bug of the parser, not of the file: still no traceback for an editor
@@ -302,7 +334,8 @@ def _load_bibliography(path: Path, problems: Problems) -> Bibliography:
     entries = _resolve_crossrefs(reader)
     for entry in entries.values():
         _check_entry(entry, reader)
-    return Bibliography(path, {k: e.line for k, e in entries.items()}, entries)
+    commented = {k: ln for k, ln in commented.items() if k not in entries}
+    return Bibliography(path, {k: e.line for k, e in entries.items()}, entries, commented)
 
 
 # --- crossref ------------------------------------------------------------------------------------
@@ -383,6 +416,11 @@ def _check_entry(entry: BibEntry, reader: _Reader) -> None:
             and not decode(fields["date"]).text.strip().startswith(year):
         reader.warning(line_of("year"), f"entry '{key}': year {year} and date "
                                         f"'{decode(fields['date']).text.strip()}' disagree")
+    for name in ("url", "doi"):
+        if name in entry.field_lines and (found := _link_problem(name, fields[name])):
+            is_error, message = found
+            (reader.error if is_error else reader.warning)(
+                entry.line, f"entry '{key}', field '{name}' (line {line_of(name)}): {message}")
     if "month" in entry.field_lines and csl_json.month_number(fields["month"]) is None:
         reader.warning(line_of("month"), f"entry '{key}': month '{fields['month']}' is not a month (write 1 to 12 or jan to dec)")
     for name, value in fields.items():
@@ -395,3 +433,30 @@ def _check_entry(entry: BibEntry, reader: _Reader) -> None:
         if found.unmatched_dollar:
             reader.warning(line_of(name), f"entry '{key}', field '{name}': a '$' opens math that is never "
                                           "closed (write \\$ for a dollar sign)")
+
+
+# What a url or doi may be: a web address (the site links it), or for a doi the bare DOI and
+# its `doi:` form. Anything else with a scheme (javascript:, data:, file:, vbscript:) is refused.
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_DOI_SCHEMES = {"doi"}
+
+
+def _link_problem(name: str, value: str) -> tuple[bool, str] | None:
+    """(is an error, why) when the `url` or `doi` value is no good as a link, or None."""
+    # Browsers drop whitespace and control characters inside an address ("java\tscript:").
+    text = re.sub(r"[\x00-\x20\x7f-\x9f]", "", csl_json.verbatim(value))  # what citeproc is given
+    if bidi := bidi_controls.find(text):
+        return True, f"holds {bidi}: {bidi_controls.HINT}"
+    found = _SCHEME.match(text)
+    if not found:
+        if name == "url" and text:  # (a doi without scheme is a DOI: the style makes its address)
+            return False, (f"'{value.strip()[:60]}' is not a full web address: the link would lead nowhere "
+                           "(write https://...)")
+        return None
+    scheme = found.group(1).lower()
+    if scheme in ("http", "https") or (name == "doi" and scheme in _DOI_SCHEMES):
+        return None
+    allowed = "a DOI (10.xxxx/...) or its https://doi.org/ address" if name == "doi" else \
+        "a web address (https://...)"
+    return True, (f"'{value.strip()[:60]}' is a '{scheme}:' address, which no output may link to: "
+                  f"give {allowed}")

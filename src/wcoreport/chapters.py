@@ -13,6 +13,7 @@ from typing import Literal
 
 import pydantic
 
+from . import bidi_controls
 from .diagnostics import Problems
 from .yamlfile import MarkdownSource, Schema, YamlData, load_yaml_file, read_text, split_front_matter, validate
 
@@ -103,7 +104,33 @@ def load_site_layout(root: Path, problems: Problems) -> SiteLayout | None:
     _nav_files(yd.data.get("nav") or [], yd, ("nav",), nav)
     if not nav:
         problems.error(path, yd.line(("nav",)), "the nav is empty: it gives the order of the chapters")
-    return SiteLayout(path, root / str(yd.data.get("docs_dir", "docs")), tuple(languages), nav)
+    docs_dir = _docs_dir(root, yd, problems)
+    if docs_dir is None:
+        return None
+    return SiteLayout(path, docs_dir, tuple(languages), nav)
+
+
+def _docs_dir(root: Path, yd: YamlData, problems: Problems) -> Path | None:
+    """The folder of the chapters (`docs_dir`): a folder inside the project, below mkdocs.yml.
+    One elsewhere would make the build read (and publish) files that are not the project's."""
+    path, value = root / "mkdocs.yml", yd.data.get("docs_dir", "docs")
+    line = yd.line(("docs_dir",))
+    if not isinstance(value, str) or not value.strip():
+        problems.error(path, line, "docs_dir: give the folder of the chapters, e.g. 'docs'")
+        return None
+    folder = root / value
+    if Path(value).is_absolute() or not folder.resolve().is_relative_to(root.resolve()):
+        problems.error(path, line, f"docs_dir '{value}' is outside the project: the chapters must be in a "
+                                   "folder of the project, below mkdocs.yml, e.g. 'docs'")
+        return None
+    if folder.resolve() == root.resolve():
+        problems.error(path, line, f"docs_dir '{value}' is the project folder itself: give the folder of "
+                                   "the chapters, below mkdocs.yml, e.g. 'docs'")
+        return None
+    if bidi := bidi_controls.find(value):
+        problems.error(path, line, f"docs_dir holds {bidi}: {bidi_controls.HINT}")
+        return None
+    return folder
 
 
 _H1 = re.compile(r"^#\s+(.+?)(?:\s+\{[^}]*\})?\s*#*\s*$", re.M)
@@ -140,6 +167,10 @@ def load_chapters(layout: SiteLayout, problems: Problems) -> list[Chapter]:
         if name in seen:
             problems.error(layout.path, line, f"'{name}' is listed twice in the nav")
             continue
+        if bidi := bidi_controls.find(name):
+            problems.error(layout.path, line, f"nav entry '{bidi_controls.shown(name)}': the file name holds "
+                                              f"{bidi}: {bidi_controls.HINT}")
+            continue
         seen.add(name)
         chapter = Chapter(name)
         for lang in layout.languages:
@@ -159,6 +190,9 @@ def load_chapters(layout: SiteLayout, problems: Problems) -> list[Chapter]:
             continue
         for path in sorted(folder.rglob("*.md")):
             rel = path.relative_to(folder).as_posix()
+            if bidi := bidi_controls.find(rel):
+                problems.error(path, 0, f"the file name holds {bidi}: {bidi_controls.HINT}")
+                continue
             if rel in seen or rel.startswith("_") or "/_" in rel:
                 continue  # '_'-prefixed files are for includes only
             others = [o for o in layout.languages if o != lang and not (layout.docs_dir / o / rel).exists()]

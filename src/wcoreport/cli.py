@@ -247,6 +247,11 @@ def _run_tool(command: str, words: list[str], root: Path) -> int:
     import subprocess
 
     program = TOOLS[command][1]
+    if command == "serve":  # mkdocs.yml read the core's way first: MkDocs' own nav check can crash
+        from .site.preflight import main as preflight
+
+        if preflight([str(root)]):
+            return 1
     if command == "bench":
         program = [str(Path(__file__).resolve().parents[2] / program[0])]  # (the toolchain's repository)
     with terminate_as_interrupt():

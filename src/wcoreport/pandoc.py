@@ -67,6 +67,9 @@ def _environment(**more: str) -> dict[str, str]:
     return env
 
 
+WARNED = "pandoc warned: "  # how a ToolError of pandoc's warnings starts (its warnings follow, '; ' between)
+
+
 def run_pandoc(args: list[str], stdin: str | bytes | None = None, cwd: Path | None = None) -> bytes:
     """Run pandoc; its error output becomes a `ToolError`. Warnings are returned via stderr check."""
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
@@ -78,7 +81,7 @@ def run_pandoc(args: list[str], stdin: str | bytes | None = None, cwd: Path | No
         raise ToolError(f"pandoc failed (exit {proc.returncode}): {proc.stderr.decode('utf-8', 'replace').strip()}")
     warnings = [w for w in proc.stderr.decode("utf-8", "replace").splitlines() if w.strip()]
     if warnings:
-        raise ToolError("pandoc warned: " + "; ".join(warnings))
+        raise ToolError(WARNED + "; ".join(warnings))
     return proc.stdout
 
 
@@ -141,6 +144,6 @@ def run_pandoc_batch(requests: list[dict]) -> list[str | ToolError]:
         warnings = [m.get("message", "") for m in answer.get("messages", [])
                     if m.get("verbosity") in ("WARNING", "ERROR")]
         output = answer["output"]  # (the command line ends a text output with a newline)
-        results.append(ToolError("pandoc warned: " + "; ".join(warnings)) if warnings
+        results.append(ToolError(WARNED + "; ".join(warnings)) if warnings
                        else output if output.endswith("\n") else output + "\n")
     return results

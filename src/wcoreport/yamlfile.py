@@ -87,8 +87,11 @@ def _build(node: yaml.Node, loader: _Loader, loc: Loc, lines: dict[Loc, int], pr
     open_ = set() if open_ is None else open_
     if id(node) in open_:
         # An alias inside the very list or mapping it names: a value that contains itself.
-        problems.error(path, node.start_mark.line + 1 + offset, "this value refers to itself (a YAML alias "
-                                                                "inside its own anchor): write it out")
+        # (PyYAML gives an alias the node it names, so the line is the anchor's, '&name')
+        inside = ".".join(str(part) for part in loc)
+        problems.error(path, node.start_mark.line + 1 + offset,
+                       "this value refers to itself (a YAML alias inside its own anchor"
+                       + (f", used at '{inside}'" if inside else "") + "): write it out")
         return None
     if id(node) in built:
         sizes = built.setdefault("sizes", {})  # type: ignore[call-overload]
@@ -278,10 +281,26 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> MarkdownSou
     match = _FRONT_MATTER.match(text)
     if not match:
         if text.startswith("---\n"):
-            problems.error(path, 1, "front matter is not closed: add a line '---' after it")
+            start = _text_start(text.split("\n")[1:])
+            where = f"before line {start + 2}, where the text starts" if start is not None else "after it"
+            problems.error(path, 1, f"front matter is not closed: add a line '---' {where}")
             return None
         return MarkdownSource(YamlData({}, {(): 1}), text, 1)
-    meta = parse_yaml(match.group(1) or "", path, problems, line_offset=1)
+    found = Problems(problems.root)
+    meta = parse_yaml(match.group(1) or "", path, found, line_offset=1)
+    lines = (match.group(1) or "").split("\n")
+    if meta is None or not isinstance(meta.data, (dict, type(None))) \
+            or (any(_HEADING.match(ln) for ln in lines) and not all(_YAML_LINE.match(ln) or _HEADING.match(ln) for ln in lines)):
+        # Not front matter (or a heading, then text that YAML happened to read): the closing line
+        # may be missing and a '---' rule of the text taken for it.
+        start = _text_start(lines)
+        if start is not None:
+            end = text[: match.end()].rstrip("\n").count("\n") + 1
+            problems.error(path, 1, f"front matter is not closed: add a line '---' before line {start + 2}, "
+                                    f"where the text starts (the '---' at line {end} is a rule of the text, "
+                                    "not the end of the front matter)")
+            return None
+    problems.extend(found)
     if meta is None:
         return None
     if meta.data is None:
@@ -290,6 +309,22 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> MarkdownSou
         problems.error(path, 2, "front matter must be a mapping of 'key: value' lines")
         return None
     return MarkdownSource(meta, text[match.end():], text[: match.end()].count("\n") + 1)
+
+
+_YAML_LINE = re.compile(r"^(?:\s*$|\s|[\w-]+\s*:(?:\s|$)|-(?:\s|$)|#(?!#*\s+\S))")
+_HEADING = re.compile(r"^#{1,6}\s+\S")
+
+
+def _text_start(lines: list[str]) -> int | None:
+    """Where the Markdown text starts in what should be front matter (0-based), or None: the
+    first heading, or else the first line that no front matter has."""
+    for i, line in enumerate(lines):
+        if _HEADING.match(line):
+            return i
+    for i, line in enumerate(lines):
+        if not _YAML_LINE.match(line):
+            return i
+    return None
 
 
 def validate(model: type[M], yd: YamlData, path: Path, problems: Problems) -> M | None:

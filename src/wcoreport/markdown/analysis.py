@@ -30,8 +30,9 @@ from urllib.parse import urlsplit
 
 from ..cache import Cache, digest, file_digest, results
 from ..diagnostics import Problems, Remembered
-from ..pandoc import ToolError, ToolMissing
+from ..pandoc import WARNED, ToolError, ToolMissing
 from ..strings import text
+from . import pandoc_warnings
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
 from ..data import DataTable, format_value
 from ..data.charts import alt_text, chart_caption
@@ -480,7 +481,7 @@ class _Analyser:
                 self.page.xrefs.append(Located(key, path, line))
             else:
                 if key not in self.project.bibliography:
-                    self.error(f"unknown citation key '{key}' (not in references.bib)")
+                    self.error(_unknown_key(key, self.project.bibliography))
                 self.page.citations.append(Located(key, path, line))
         return None
 
@@ -507,6 +508,14 @@ class _Analyser:
         self._ident(node["c"][0][0])
 
 
+def _unknown_key(key: str, bibliography) -> str:
+    commented = getattr(bibliography, "commented", {}).get(key)
+    if commented:
+        return (f"unknown citation key '{key}': its entry is inside a @comment (references.bib:"
+                f"{commented}), which BibTeX ignores; take it out of the comment to cite it")
+    return f"unknown citation key '{key}' (not in references.bib)"
+
+
 def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Expanded,
              parsed: dict | ToolError, problems: Problems) -> PageAnalysis:
     """A page's analysis from its expanded text and pandoc's reading of it (parse_pages)."""
@@ -517,7 +526,11 @@ def _analyse(project: "Project", lang: str, name: str, path: Path, expanded: Exp
         problems.error(path, 0, str(parsed))
         doc = {"blocks": []}
     elif isinstance(parsed, ToolError):
-        problems.error(path, 0, f"pandoc could not read the page: {parsed}")
+        warned = str(parsed).removeprefix(WARNED)
+        if warned != str(parsed):
+            pandoc_warnings.report(warned.split("; "), expanded, path, problems)
+        else:
+            problems.error(path, 0, f"pandoc could not read the page: {parsed}")
         doc = {"blocks": []}
     page = PageAnalysis(name, lang, path, doc["blocks"], [], abbreviations=expanded.abbreviations,
                         includes=expanded.includes)

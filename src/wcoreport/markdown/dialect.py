@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from ..data import REFERENCE, escape_markdown, format_value, resolve_reference
 from ..diagnostics import Problems
+from . import bidi_lines
 from ..yamlfile import read_text
 
 if TYPE_CHECKING:
@@ -161,6 +162,8 @@ def _lines(lines: list[str], path: Path, first_line: int, prefix: str, page: _Pa
             continue
         if "\t" in line[: _indent(line) + 1]:
             line = line.expandtabs(4)
+        for is_error, message in bidi_lines.check(line, in_code=fence is not None):
+            (problems.error if is_error else problems.warning)(path, lineno, message)
         if fence is not None:
             out.add(prefix + line, path, lineno)
             chars, _indent_, _ = fence

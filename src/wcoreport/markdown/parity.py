@@ -72,11 +72,12 @@ def check_parity(project: "Project", analysis: "ProjectAnalysis", severity: Seve
         if source_lang not in analysis.languages:
             continue
         source_page = analysis.page(source_lang, chapter.name)
-        if source_page is None:
-            continue
+        if source_page is None or not source_page.blocks:
+            continue  # (a page pandoc could not read has its own error, and no blocks to compare)
         source = page_blocks(source_page)
         for lang in project.languages:
-            if lang == source_lang or chapter.name not in analysis.languages[lang].pages:
+            if lang == source_lang or chapter.name not in analysis.languages[lang].pages \
+                    or not analysis.page(lang, chapter.name).blocks:
                 continue
             text = chapter.texts[lang]
             found = ChapterParity(chapter.name, source_lang, lang, source,
