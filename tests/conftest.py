@@ -187,9 +187,43 @@ def tree_digests(folder: Path) -> dict[str, str]:
 def dated_build(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     """A copy of the sources (not a git work tree) and the digests of its outputs, built once
     with SOURCE_DATE_EPOCH: what builds of the same text in other ways must equal, byte for byte."""
-    root = copy_repo(tmp_path_factory.mktemp("dated") / "repo")
-    out = root.parent / "out"
-    proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "all", "--root", str(root), "--out", str(out)],
-                          capture_output=True, text=True, timeout=300, env=simulated_env())
-    assert proc.returncode == 0, proc.stderr
-    return root, tree_digests(out)
+
+    def build(folder: Path) -> None:
+        root = copy_repo(folder / "repo")
+        proc = subprocess.run([sys.executable, str(BUILD_SCRIPT), "all", "--root", str(root), "--out",
+                               str(folder / "out")], capture_output=True, text=True, timeout=300, env=simulated_env())
+        assert proc.returncode == 0, proc.stderr
+
+    folder = shared_once(tmp_path_factory, "dated", build)
+    return folder / "repo", tree_digests(folder / "out")
+
+
+# --- how the suite runs ------------------------------------------------------------------------
+# `./run test` runs on every core (pytest-xdist) and leaves out the tests marked slow (real
+# clients, builds of many variants): five minutes on two cores. CI, and `--slow`, run them all.
+
+def pytest_addoption(parser):
+    parser.addoption("--slow", action="store_true", help="also run the tests marked slow (CI always does)")
+
+
+def pytest_collection_modifyitems(config, items):
+    run_slow = config.getoption("--slow") or in_ci() or config.getoption("-m")
+    if not run_slow:
+        kept = [item for item in items if item.get_closest_marker("slow") is None]
+        if len(kept) != len(items):
+            config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+            items[:] = kept
+    # Under xdist (--dist loadgroup), the tests of a module that builds something once for the
+    # module (a fixture of scope "module") run on one worker, which builds it once; the others
+    # are dealt out one by one.
+    for item in items:
+        module = item.module.__name__ if item.module else ""
+        for defs in item._fixtureinfo.name2fixturedefs.values():
+            if defs and defs[-1].scope == "module" and defs[-1].baseid.split("::")[0].endswith(f"{module}.py"):
+                item.add_marker(pytest.mark.xdist_group(module))
+                break
+
+
+def pytest_report_header(config):
+    if not (config.getoption("--slow") or in_ci() or config.getoption("-m")):
+        return "tests marked slow are left out: run them with --slow (CI runs everything)"
