@@ -28,6 +28,16 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), "utf-8")
 
 
+def recorded_current(repo: Path, name: str, lang: str = "fr") -> None:
+    """The translation recorded as current by hand (its translation_of set to the source's
+    present version), as a page edited after `translated` stands: parity then compares it."""
+    from wcoreport.project import load_project
+    from wcoreport.translations import project_translations, set_front_matter_line
+
+    expected = project_translations(load_project(repo))[name][lang].expected
+    set_front_matter_line(repo / f"docs/{lang}/{name}", "translation_of", expected)
+
+
 def errors(proc) -> list[str]:
     return [ln for ln in proc.stderr.splitlines() if ": error: " in ln]
 
@@ -158,6 +168,7 @@ def test_a_table_that_lost_its_id(repo):
                 "|---|---|\n| MENA | 38.8 % |\n")
     _append(fr, "\nTable: Participation par région\n\n| Région | Taux de participation |\n"
                 "|---|---|\n| MENA | 38,8 % |\n")
+    recorded_current(repo, "drones.md")  # (the English edited: the French would be behind)
     proc = run_build("check", cwd=repo)
     assert proc.returncode == 1
     (message,) = errors(proc)
@@ -177,6 +188,7 @@ def test_a_missing_figure(repo):
     en, fr = repo / "docs/en/methodology.md", repo / "docs/fr/methodology.md"
     edit(en, "\n## Regional events", "\n![A dot](images/dot.png){#fig:dot}\n\n## Regional events")
     edit(fr, "\n## Événements régionaux", "\n![Un point](images/dot.png)\n\n## Événements régionaux")
+    recorded_current(repo, "methodology.md")  # (the English edited: the French would be behind)
     proc = run_build("check", cwd=repo)
     assert proc.returncode == 1
     (message,) = errors(proc)
@@ -188,6 +200,7 @@ def test_a_missing_footnote(repo):
     fr, en = repo / "docs/fr/drones.md", repo / "docs/en/drones.md"
     _append(en, "\nThe rate is to be confirmed.[^rate]\n\n[^rate]: The French text gives two figures.\n")
     _append(fr, "\nLe taux est à confirmer.\n")
+    recorded_current(repo, "drones.md")  # (the English edited: the French would be behind)
     proc = run_build("check", cwd=repo)
     assert proc.returncode == 1
     (message,) = errors(proc)
@@ -213,6 +226,7 @@ def test_a_changed_number(repo):
     fr, en = repo / "docs/fr/drones.md", repo / "docs/en/drones.md"
     _append(en, "\nIn MENA, 38.8 % of the Members took part.\n")
     _append(fr, "\nDans la région MENA, 38,9 % des Membres ont participé.\n")
+    recorded_current(repo, "drones.md")  # (the English edited: the French would be behind)
     proc = run_build("check", cwd=repo)
     assert proc.returncode == 1
     (message,) = errors(proc)
@@ -254,3 +268,77 @@ def test_draft_is_refused_for_a_final_document(repo):
     meta.write_text(text, "utf-8")
     proc = run_build("check", "--draft", cwd=repo)
     assert proc.returncode == 2 and "final: true" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --- A bilingual report in its normal state: the French behind the English ------------------
+def _set_final(repo: Path) -> None:
+    meta = repo / "report.yml"
+    text = meta.read_text("utf-8")
+    text = re.sub(r"^final: .*$", "final: true", text, flags=re.M) if re.search(r"^final:", text, re.M) \
+        else text + "\nfinal: true\n"
+    meta.write_text(text, "utf-8")
+
+
+def test_an_english_editors_day_with_the_french_behind(repo, tmp_path):
+    """The English editor adds, removes and changes paragraphs; the translator comes next week.
+    Nothing the English editor runs is refused; the French team is told which paragraphs to
+    update; the Council's final documents are refused until they are."""
+    en = repo / "docs/en/introduction.md"
+    text = en.read_text("utf-8")
+    removed = next(p for p in text.split("\n\n") if p.startswith("The Permanent Technical Committee (PTC)"))
+    text = text.replace("\n\n" + removed, "", 1)
+    text = text.replace("The targeted technologies, which include", "The technologies targeted, which include")
+    text = text.replace("\n*[PTC]:", "\nA second paragraph on the structure, written today.\n\n*[PTC]:")
+    en.write_text(text, "utf-8")
+    edit(repo / "docs/en/drones.md", "\n## ", "\nOne more paragraph on drones.\n\n## ")
+
+    check = run_build("check", cwd=repo)
+    assert check.returncode == 0, check.stderr
+    assert not errors(check)
+    warned = [ln for ln in check.stderr.splitlines() if ": warning: " in ln]
+    intro = [ln for ln in warned if ln.startswith("docs/fr/introduction.md")]
+    drones = [ln for ln in warned if ln.startswith("docs/fr/drones.md")]
+    assert len(intro) == 1 and len(drones) == 1, warned  # one warning a page, not one a paragraph
+    (message,) = intro
+    assert message.startswith(f"docs/fr/introduction.md:{line_of(repo / 'docs/fr/introduction.md', 'translation_of')}"
+                              ": warning: behind its source: docs/en/introduction.md changed since this page was "
+                              "translated: ")
+    assert (f"paragraph 1 of 'Technologies covered' changed (docs/en/introduction.md:"
+            f"{line_of(en, 'The technologies targeted')})") in message
+    assert (f"paragraph 2 of 'Relationship with earlier editions' removed (after docs/en/introduction.md:"
+            f"{line_of(en, 'The WCO published a first Study Report')})") in message
+    assert (f"paragraph 2 of 'Structure of the report' added (docs/en/introduction.md:"
+            f"{line_of(en, 'A second paragraph on the structure')})") in message
+    assert "'build_report.py translated docs/fr/introduction.md'" in message
+    assert "counterpart" not in check.stderr  # no paragraph-by-paragraph parity noise
+    # CI's strict check counts the sources' problems, not the translators' lag.
+    assert run_build("check", "--strict", cwd=repo).returncode == 0
+
+    out = tmp_path / "out"
+    english = run_build("report", "--lang", "en", "--format", "docx", "--out", str(out), cwd=repo)
+    assert english.returncode == 0, english.stderr
+    assert list(out.glob("report/*-en.docx"))
+    assert "docs/fr/introduction.md:" in english.stderr  # the warning, shown to whoever builds
+    everything = run_build("all", "--format", "docx", "--out", str(out), cwd=repo)
+    assert everything.returncode == 0, everything.stderr
+    assert list(out.glob("report/*-fr.docx")) and (out / "site/index.html").is_file()
+
+    _set_final(repo)
+    before = sorted(p.name for p in (out / "report").iterdir())
+    final = run_build("report", "--lang", "en", "--format", "docx", "--out", str(out), cwd=repo)
+    assert final.returncode == 1
+    refused = errors(final)
+    assert [ln.split(":")[0] for ln in refused] == ["docs/fr/drones.md", "docs/fr/introduction.md"], refused
+    assert all(": error: final: true refuses this translation: behind its source" in ln for ln in refused)
+    assert sorted(p.name for p in (out / "report").iterdir()) == before
+
+
+def test_a_command_for_one_language_is_not_refused_for_anothers_departing_page(repo, tmp_path):
+    fr = repo / "docs/fr/introduction.md"
+    edit(fr, "para. 8].\n\nLe Comité", "para. 8]. Le Comité")  # current, and merged: an error of French
+    out = tmp_path / "out"
+    english = run_build("report", "--lang", "en", "--format", "docx", "--out", str(out), cwd=repo)
+    assert english.returncode == 0, english.stderr
+    assert "docs/fr/introduction.md:" in english.stderr and "warning: paragraph 1 of 'Lien avec" in english.stderr
+    assert list(out.glob("report/*-en.docx"))
+    assert run_build("check", cwd=repo).returncode == 1  # the check is of every language

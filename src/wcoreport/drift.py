@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Problems
+from .diagnostics import ContentError, Problems
 from .markdown.blocks import PageBlocks, describe, page_blocks
 from .outputs import atomic_write
 from .translations import MarkError, State, chapter_translations, mark_current, normalize
@@ -167,9 +167,11 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
-def mark_translated(project: "Project", path: Path) -> tuple[str, "Translation", Path]:
+def mark_translated(project: "Project", path: Path, structure_checked: bool = False) -> tuple[str, "Translation", Path]:
     """Record that a translation is current: what each source paragraph says now (the record
-    above), then its `translation_of` line. Returns the hash, the former state and the record."""
+    above), then its `translation_of` line. Returns the hash, the former state and the record.
+    Refused (ContentError, parity's message) while its structure departs from the source's,
+    unless the caller compared the text it wrote (`structure_checked`: an XLIFF import)."""
     from .markdown.analysis import analyse_chapter
 
     resolved = path.resolve()
@@ -187,6 +189,32 @@ def mark_translated(project: "Project", path: Path) -> tuple[str, "Translation",
     if source is None or problems.errors:
         first = problems.errors[0] if problems.errors else None
         raise MarkError(f"the source page docs/{source_lang}/{name} has errors ({first}): run 'build_report.py check'")
+    departure = None if structure_checked else first_departure(project, chapter, lang, source)
+    if departure is not None:
+        where, line, message = departure
+        refused = Problems(project.root)
+        refused.error(where, line, f"{message}; not recorded as current: a current translation has its source's "
+                                   f"structure (paragraph N is paragraph N in both languages)")
+        raise ContentError(refused.errors)
     sidecar = record(project, chapter, lang, state.expected, source)
     digest, before = mark_current(project, path)
     return digest, before, sidecar
+
+
+def first_departure(project: "Project", chapter: "Chapter", lang: str,
+                    source: "PageAnalysis") -> tuple[Path, int, str] | None:
+    """The first place where a translation departs from its source, as parity says it (or an
+    error of the translated page itself); None: it has its source's structure."""
+    from .markdown.analysis import analyse_chapter
+    from .markdown.parity import ChapterParity, compare
+
+    problems = Problems(project.root)
+    translated = analyse_chapter(project, lang, chapter.name, problems)
+    if translated is None or problems.errors:
+        first = problems.errors[0] if problems.errors else None
+        return (chapter.texts[lang].path, first.line if first else 1,
+                f"the page has errors ({first.message if first else 'it cannot be read'})")
+    found = ChapterParity(chapter.name, source.lang, lang,
+                          page_blocks(source), page_blocks(translated))
+    compare(found, problems)
+    return found.problems[0] if found.problems else None

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +46,8 @@ from .drift import changes, mark_translated, read_record, source_blocks
 from .markdown.blocks import PageBlocks, describe, page_blocks
 from .outputs import atomic_write
 from .translations import MarkError, State, chapter_translations, source_hash
-from .xliff_markup import Code, inline_codes, unit_spans
+from .xliff_check import check_imports
+from .xliff_markup import Code, inline_codes, joined, unit_spans
 
 if TYPE_CHECKING:
     from .markdown.gate import ProjectAnalysis
@@ -328,6 +330,17 @@ class Imported:
     complete: bool  # every unit translated and the source unchanged since the export
     untranslated: int
     source_changed: bool
+    xliff: Path = Path()  # the file it comes from
+    chapter: str = ""
+    lang: str = ""
+    body: str = ""  # the new text after the front matter (which the import keeps), with "\n"
+    body_line: int = 1
+    units: list[tuple[int, int, str]] = field(default_factory=list)  # (first line, last line, unit id)
+    state: State = State.CURRENT  # the page's translation state before the import
+
+    def unit_at(self, line: int) -> str | None:
+        """The id of the unit written at a line of the new page (None: the layout around them)."""
+        return next((uid for first, last, uid in self.units if first <= line <= last), None)
 
 
 def _parse(path: Path) -> etree._ElementTree:
@@ -338,9 +351,13 @@ def _parse(path: Path) -> etree._ElementTree:
         raise ExchangeError(f"{path}: not a readable XML file: {exc}") from None
 
 
-def _content(element: etree._Element, where: str) -> tuple[str, list[tuple[str, str, str]]]:
-    """The Markdown of a <source>/<target>, and its codes as (kind, id, native)."""
+def _content(element: etree._Element, where: str,
+             plain: list[str] | None = None) -> tuple[str, list[tuple[str, str, str]]]:
+    """The Markdown of a <source>/<target>, and its codes as (kind, id, native); the pieces
+    of text between the codes (what the translator typed) are added to `plain`."""
+    plain = [] if plain is None else plain
     text = [element.text or ""]
+    plain.append(element.text or "")
     codes: list[tuple[str, str, str]] = []
     for child in element:
         tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
@@ -349,7 +366,7 @@ def _content(element: etree._Element, where: str) -> tuple[str, list[tuple[str, 
             codes.append((tag, child.get("id", ""), native))
             text.append(native)
         elif tag in ("mrk", "g"):  # a tool's own marks around text: their text counts
-            inner, inner_codes = _content(child, where)
+            inner, inner_codes = _content(child, where, plain)
             text.append(inner)
             codes += inner_codes
         elif tag == "x":
@@ -358,6 +375,7 @@ def _content(element: etree._Element, where: str) -> tuple[str, list[tuple[str, 
         elif isinstance(child.tag, str):
             raise ExchangeError(f"{where}: unexpected <{tag}> in the text")
         text.append(child.tail or "")
+        plain.append(child.tail or "")
     return "".join(text), codes
 
 
@@ -388,43 +406,91 @@ def read_import(project: "Project", path: Path) -> Imported:
                             "edits would be lost; export the chapter again and carry them over")
     units: dict[str, tuple[str, str | None]] = {}
     untranslated = 0
+    refused: list[str] = []  # one line a damaged unit: all are said, then nothing is written
     for tu in files[0].iter(_X + "trans-unit"):
-        uid = tu.get("id", "")
-        where = f"{name}: unit '{uid}'"
-        source = tu.find(_X + "source")
-        target = tu.find(_X + "target")
-        if source is None:
-            raise ExchangeError(f"{where}: no <source>")
-        src_text, src_codes = _content(source, where)
-        if target is None or (not len(target) and not (target.text or "").strip()):
-            units[uid] = (src_text, None)
-            untranslated += 1
-            continue
-        tgt_text, tgt_codes = _content(target, where)
-        _same_codes(where, src_codes, tgt_codes)
-        units[uid] = (src_text, tgt_text)
-        if target.get("state", "translated" if tu.get("approved") == "yes" else "") not in DONE:
-            untranslated += 1
+        try:
+            untranslated += _read_unit(tu, name, units)
+        except ExchangeError as exc:
+            refused.append(str(exc))
+    if refused:
+        raise ExchangeError("\n".join(refused))
     out = []
+    placed: list[tuple[int, int, str]] = []  # each unit's lines in the new page (first, last, id)
+    line = page.body_line
     for part in parts:
         if isinstance(part, str):
             out.append(part)
+            line += part.count("\n")
             continue
         uid = part.get("unit") if isinstance(part, dict) else None
         if uid not in units:
             raise ExchangeError(f"{name}: unit '{uid}' is missing (the file has lost a unit): nothing was written")
         src_text, tgt_text = units[uid]
-        out.append(tgt_text if tgt_text is not None else src_text)
+        written = tgt_text if tgt_text is not None else src_text
+        out.append(written)
+        placed.append((line, line + written.count("\n"), uid))
+        line += written.count("\n")
     front = "\n".join(lines[:page.body_line - 1])
     text = (front + "\n" if front or page.body_line > 1 else "") + "".join(out)
     source = chapter.texts[source_lang_of(skeleton, chapter, project)]
     changed = source_hash(source.body) != skeleton.get("source_hash")
-    return Imported(page.path, text.replace("\n", newline), untranslated == 0 and not changed, untranslated, changed)
+    state = chapter_translations(chapter, project.languages)[lang].state
+    return Imported(page.path, text.replace("\n", newline), untranslated == 0 and not changed, untranslated, changed,
+                    path, page_name, lang, "".join(out), page.body_line, placed, state)
+
+
+def _read_unit(tu: etree._Element, name: str, units: dict[str, tuple[str, str | None]]) -> int:
+    """One <trans-unit> checked, into `units`; 1 if it is not translated yet, else 0."""
+    uid = tu.get("id", "")
+    where = f"{name}: unit '{uid}'"
+    source = tu.find(_X + "source")
+    target = tu.find(_X + "target")
+    if source is None:
+        raise ExchangeError(f"{where}: no <source>")
+    src_text, src_codes = _content(source, where)
+    if target is None or (not len(target) and not (target.text or "").strip()):
+        units[uid] = (src_text, None)
+        return 1
+    typed: list[str] = []
+    tgt_text, tgt_codes = _content(target, where, typed)
+    _same_codes(where, src_codes, tgt_codes)
+    _no_typed_markup(where, typed)
+    units[uid] = (src_text, tgt_text)
+    return int(target.get("state", "translated" if tu.get("approved") == "yes" else "") not in DONE)
 
 
 def source_lang_of(skeleton: dict, chapter, project) -> str:
     lang = skeleton.get("source_lang")
     return lang if lang in chapter.texts else project.languages[0]
+
+
+def _no_typed_markup(where: str, typed: list[str]) -> None:
+    """What the translator typed between the codes is text: Markdown typed there (a citation,
+    a link, an id, a directive, raw HTML) would reach the page unprotected and unchecked
+    against the source — the round trip of a tool that re-types a code as text (TOOLCHAIN.md)."""
+    text = OBJECT.join(typed)  # (a code's place: a link cannot be made across it)
+    html = RAW_HTML.search(text)
+    if html:
+        raise ExchangeError(f"{where}: raw HTML typed in the translation ({html.group(0)!r}): a CAT tool must "
+                            "carry the codes of the source, not re-type markup")
+    parts = inline_codes(text)
+    for k, part in enumerate(parts):
+        if isinstance(part, Code) and (part.kind == "ph" or part.ctype in ("link", "image")):
+            what = {"x-citation": "a citation", "x-footnote-reference": "a footnote reference",
+                    "x-directive": "a directive", "x-attributes": "an id or attribute", "x-code": "code",
+                    "x-reference": "a cross-reference", "link": "a link", "image": "an image"}.get(part.ctype, "markup")
+            typed = part.native
+            if part.kind == "bpt":  # the whole link, to its closing half
+                end = next(j for j in range(k + 1, len(parts))
+                           if isinstance(parts[j], Code) and parts[j].kind == "ept" and parts[j].pair == part.pair)
+                typed = joined(parts[k:end + 1])
+            raise ExchangeError(f"{where}: {what} typed as text in the translation "
+                                f"({typed.replace(OBJECT, '<tag>')!r}): a CAT tool must carry the codes of the "
+                                "source, not re-type them; keep the tag and remove the typed text")
+
+
+OBJECT = "\ufffc"
+RAW_HTML = re.compile(r"<(?:[A-Za-z][\w:-]*|/[A-Za-z][\w:-]*|!--)[^<>]*>?")
 
 
 def _same_codes(where: str, source: list[tuple[str, str, str]], target: list[tuple[str, str, str]]) -> None:
@@ -458,6 +524,9 @@ def import_files(project: "Project", paths: list[Path]) -> list[tuple[Imported, 
     twice = [p for p, n in seen.items() if n > 1]
     if twice:
         raise ExchangeError(f"{project.problems.relative(twice[0])}: given twice: import one file per page")
+    refused = check_imports(project, imports)  # what `check` would refuse in the pages, before any is written
+    if refused:
+        raise ExchangeError("\n".join(refused))
     done = []
     for imported in imports:
         current = imported.path.read_bytes()
@@ -467,7 +536,7 @@ def import_files(project: "Project", paths: list[Path]) -> list[tuple[Imported, 
                 tmp.write_bytes(new)
         if imported.complete:
             try:
-                mark_translated(project, imported.path)
+                mark_translated(project, imported.path, structure_checked=True)
                 what = "written, marked current"
             except MarkError as exc:
                 what = f"written; not marked current: {exc}"

@@ -625,6 +625,14 @@ def analyse_chapter(project: "Project", lang: str, name: str, problems: Problems
     return _analyse(project, lang, name, path, text_, parse_pages([text_.text], results(project))[0], problems)
 
 
+def analyse_text(project: "Project", lang: str, name: str, path: Path, body: str, body_line: int,
+                 problems: Problems) -> PageAnalysis:
+    """A chapter's page from a text that is not its file (yet): what an XLIFF import would
+    write, analysed as the check analyses the file, before anything is written."""
+    expanded = expand_page(project, lang, body, path, body_line, problems)
+    return _analyse(project, lang, name, path, expanded, parse_pages([expanded.text], results(project))[0], problems)
+
+
 @dataclass
 class LanguageAnalysis:
     lang: str
