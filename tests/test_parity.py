@@ -342,3 +342,36 @@ def test_a_command_for_one_language_is_not_refused_for_anothers_departing_page(r
     assert "docs/fr/introduction.md:" in english.stderr and "warning: paragraph 1 of 'Lien avec" in english.stderr
     assert list(out.glob("report/*-en.docx"))
     assert run_build("check", cwd=repo).returncode == 1  # the check is of every language
+
+
+# --- What a translator writes: data blocks by their data, numbers in order -------------------
+def test_a_chart_is_compared_by_its_data_not_by_the_digits_of_its_labels(repo):
+    # A technology whose French name holds a number: the chart's labels differ, its data does not.
+    edit(repo / "technologies.yml", "fr: Chaîne de blocs\n", "fr: Chaîne de blocs 2.0\n")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "counterpart" not in proc.stderr and "other numbers" not in proc.stderr
+
+
+def test_a_data_table_is_compared_by_its_data_reference(repo):
+    fr, en = repo / "docs/fr/methodology.md", repo / "docs/en/methodology.md"
+    edit(fr, "{% table survey-2025 %}", "{% table ncp-2025 %}")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = [ln for ln in errors(proc) if "is here where" in ln]
+    assert message.startswith(f"docs/fr/methodology.md:{line_of(fr, '{% table ncp-2025 %}')}: error: table "
+                              "'tbl:ncp-2025' of "), message
+    assert (f"is here where docs/en/methodology.md:{line_of(en, '{% table survey-2025 %}')} has table "
+            "'tbl:survey-2025'") in message
+
+
+def test_numbers_are_compared_in_order(repo):
+    fr, en = repo / "docs/fr/drones.md", repo / "docs/en/drones.md"
+    _append(en, "\nIn 2024, 38.8 % of the Members took part, against 25.1 % in 2023.\n")
+    _append(fr, "\nEn 2024, 25,1 % des Membres ont participé, contre 38,8 % en 2023.\n")
+    recorded_current(repo, "drones.md")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert message.startswith(f"docs/fr/drones.md:{line_of(fr, 'En 2024, 25,1 %')}: error: ")
+    assert "the same numbers in another order (2024, 25.1, 38.8, 2023 here, 2024, 38.8, 25.1, 2023 there" in message

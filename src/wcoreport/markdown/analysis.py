@@ -231,6 +231,10 @@ def _anchor(node: Node) -> str:
         return "@" + c[0][0]["citationId"]
     if kind == "Div" and (cid := attribute(c[0], "data-casestudy")) is not None:
         return f'data-casestudy="{cid}"'  # the line of its directive (dialect.py)
+    if kind == "Div":
+        for key in ("data-table", "data-chart"):  # {% table %}, {% chart %}: the line of the directive too
+            if (name := attribute(c[0], key)) is not None:
+                return f'{key}="{name}"'
     if kind in ("Table", "Figure") and c[0][0]:
         return "#" + c[0][0]  # typed as {#tbl:id} / {#fig:id}
     for child in children(node):  # a container: the first thing in it that can be found

@@ -363,6 +363,9 @@ def _difference(s: Block, t: Block) -> str:
     if s.values != t.values:
         only_s = [v for v in s.values if v not in t.values]
         only_t = [v for v in t.values if v not in s.values]
+        if not only_s and not only_t and sorted(s.values) == sorted(t.values):
+            return (f"the same numbers in another order ({', '.join(t.values)} here, {', '.join(s.values)} there: a "
+                    "reader comparing the versions pairs them in order)")
         return (f"other numbers ({', '.join(only_t) or 'none'} here, where there is "
                 f"{', '.join(only_s) or 'none'})")
     if s.shape != t.shape:
