@@ -375,3 +375,33 @@ def test_numbers_are_compared_in_order(repo):
     (message,) = errors(proc)
     assert message.startswith(f"docs/fr/drones.md:{line_of(fr, 'En 2024, 25,1 %')}: error: ")
     assert "the same numbers in another order (2024, 25.1, 38.8, 2023 here, 2024, 38.8, 25.1, 2023 there" in message
+
+
+# --- Case studies: translated like chapters ---------------------------------------------------
+def test_a_case_study_translation_is_compared_like_a_chapter(repo):
+    en, fr = repo / "casestudies/hk-validap/en.md", repo / "casestudies/hk-validap/fr.md"
+    edit(fr, "[@wco2025pc0790, para. 18].\n\n*Projet", "[@wco2025pc0790, para. 18]. *Projet")  # merged
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 1
+    (message,) = errors(proc)
+    assert message == ("casestudies/hk-validap/fr.md:1: error: paragraph 2 before the first heading of "
+                       f"casestudies/hk-validap/en.md:{line_of(en, '*Draft')} has no counterpart here (2 paragraphs "
+                       "there, 1 paragraph here): missing, or merged with another"), message
+    refused = run_build("translated", "casestudies/hk-validap/fr.md", cwd=repo)
+    assert refused.returncode == 1 and "not recorded as current" in refused.stderr
+
+    # The English text grows while the French one waits: one warning naming what to translate.
+    edit(fr, "[@wco2025pc0790, para. 18]. *Projet", "[@wco2025pc0790, para. 18].\n\n*Projet")
+    en.write_text(en.read_text("utf-8") + "\nA third paragraph of the Member's text.\n", "utf-8")
+    proc = run_build("check", cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    (warning,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("casestudies/hk-validap/fr.md")]
+    assert warning.startswith("casestudies/hk-validap/fr.md:1: warning: behind its source: "
+                              "casestudies/hk-validap/en.md changed since this page was translated: ")
+    assert (f"paragraph 3 before the first heading added (casestudies/hk-validap/en.md:"
+            f"{line_of(en, 'A third paragraph')})") in warning
+    fr.write_text(fr.read_text("utf-8") + "\nUn troisième paragraphe du texte du Membre.\n", "utf-8")
+    marked = run_build("translated", "casestudies/hk-validap/fr.md", cwd=repo)
+    assert marked.returncode == 0, marked.stderr
+    assert "translations/fr/casestudies/hk-validap.json" in marked.stdout
+    assert "casestudies/hk-validap" not in run_build("check", "--strict", cwd=repo).stderr

@@ -437,8 +437,12 @@ def _mark_translated(project, pages: list[Path]) -> int:
         except MarkError as exc:
             raise ToolError(str(exc)) from None
         rel = project.problems.relative(page.resolve())
-        print(f"{rel}: translation_of: {digest} (was {before.state.value}; translates "
-              f"docs/{before.source_lang}/{before.chapter}; its paragraphs in {project.problems.relative(record)})")
+        source = f"docs/{before.source_lang}/{before.chapter}"
+        if before.chapter.startswith("casestudies/"):  # (drift.mark_casestudy)
+            source = f"{before.chapter[:-3]}/{before.source_lang}.md"
+        what = "recorded current" if before.chapter.startswith("casestudies/") else "translation_of"
+        print(f"{rel}: {what}: {digest} (was {before.state.value}; translates "
+              f"{source}; its paragraphs in {project.problems.relative(record)})")
     return 0
 
 

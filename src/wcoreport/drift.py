@@ -89,7 +89,11 @@ def source_blocks(blocks: PageBlocks) -> list[SourceBlock]:
 
 def record(project: "Project", chapter: "Chapter", lang: str, digest: str, source: "PageAnalysis") -> Path:
     """Write the record of what the source said when its translation `lang` was made current."""
-    path = sidecar_path(project, lang, chapter.name)
+    return record_named(project, chapter.name, lang, digest, source)
+
+
+def record_named(project: "Project", name: str, lang: str, digest: str, source: "PageAnalysis") -> Path:
+    path = sidecar_path(project, lang, name)
     data = {
         "format": FORMAT,
         "source": project.problems.relative(source.path),
@@ -175,6 +179,9 @@ def mark_translated(project: "Project", path: Path, structure_checked: bool = Fa
     from .markdown.analysis import analyse_chapter
 
     resolved = path.resolve()
+    studies = (project.root / "casestudies").resolve()
+    if resolved.is_relative_to(studies):
+        return mark_casestudy(project, resolved)
     docs = project.docs_dir.resolve()
     rel = resolved.relative_to(docs).as_posix() if resolved.is_relative_to(docs) else ""
     lang, _, name = rel.partition("/")
@@ -218,3 +225,61 @@ def first_departure(project: "Project", chapter: "Chapter", lang: str,
                           page_blocks(source), page_blocks(translated))
     compare(found, problems)
     return found.problems[0] if found.problems else None
+
+
+# --- case studies -------------------------------------------------------------------------
+# A case study's text is the Member's, with no front matter: which version of the source a
+# translation translates is the record's `source_hash` (translations/<lang>/casestudies/<id>.json).
+def casestudy_name(cid: str) -> str:
+    return f"casestudies/{cid}.md"
+
+
+def casestudy_recorded(project: "Project", cid: str, lang: str) -> str | None:
+    """The source version a case study's translation was recorded as translating, if any."""
+    try:
+        data = json.loads(sidecar_path(project, lang, casestudy_name(cid)).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("source_hash") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def casestudy_page(project: "Project", cid: str, lang: str) -> "PageAnalysis":
+    """A case study's text read as a page of its own (its blocks and their lines), for parity
+    and drift; its problems are the case study's checks' (analysis.py), not repeated here."""
+    from .markdown.analysis import analyse_text
+
+    study = project.casestudies[cid]
+    return analyse_text(project, lang, casestudy_name(cid), study.text_path(lang), study.texts[lang], 1,
+                        Problems(project.root))
+
+
+def mark_casestudy(project: "Project", path: Path) -> tuple[str, "Translation", Path]:
+    """`translated casestudies/<id>/<lang>.md`: the record of what the source says now, once
+    the translation has its structure; the case study's files are not touched."""
+    from .markdown.parity import ChapterParity, compare
+    from .translations import Translation, source_hash
+
+    cid, lang = path.parent.name, path.stem
+    study = project.casestudies.get(cid)
+    rel = project.problems.relative(path)
+    source_lang = project.languages[0]
+    if study is None or path.name != f"{lang}.md" or lang not in study.texts:
+        raise MarkError(f"{rel}: not the text of a case study (casestudies/<id>/<language>.md)")
+    if lang == source_lang:
+        raise MarkError(f"{rel} is the source of case study '{cid}' ({lang}), not a translation; mark the other "
+                        "languages' texts")
+    source, translation = casestudy_page(project, cid, source_lang), casestudy_page(project, cid, lang)
+    found = ChapterParity(casestudy_name(cid), source_lang, lang, page_blocks(source), page_blocks(translation))
+    compare(found, project.problems)
+    if found.problems:
+        where, line, message = found.problems[0]
+        refused = Problems(project.root)
+        refused.error(where, line, f"{message}; not recorded as current: a current translation has its source's "
+                                   f"structure")
+        raise ContentError(refused.errors)
+    recorded = casestudy_recorded(project, cid, lang)
+    digest = source_hash(study.texts[source_lang])
+    state = State.UNTRACKED if recorded is None else State.CURRENT if recorded == digest else State.STALE
+    sidecar = record_named(project, casestudy_name(cid), lang, digest, source)
+    return digest, Translation(casestudy_name(cid), lang, source_lang, state, recorded, digest), sidecar

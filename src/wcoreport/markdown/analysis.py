@@ -629,6 +629,13 @@ def analyse_chapter(project: "Project", lang: str, name: str, problems: Problems
     return _analyse(project, lang, name, path, text_, parse_pages([text_.text], results(project))[0], problems)
 
 
+def analyse_casestudy(project: "Project", lang: str, cid: str, problems: Problems) -> PageAnalysis:
+    """One case study's text alone (the language's analysis reads them all at once)."""
+    path, expanded = _expand_casestudy(project, lang, cid, problems)
+    return _analyse(project, lang, f"casestudies/{cid}.md", path, expanded,
+                    parse_pages([expanded.text], results(project))[0], problems)
+
+
 def analyse_text(project: "Project", lang: str, name: str, path: Path, body: str, body_line: int,
                  problems: Problems) -> PageAnalysis:
     """A chapter's page from a text that is not its file (yet): what an XLIFF import would

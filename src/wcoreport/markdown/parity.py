@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Problems, Severity
-from ..translations import State, chapter_translations, source_language, translation_of_line
+from ..drift import page_drift
+from ..translations import State, chapter_translations, source_hash, source_language, translation_of_line
 from .blocks import Block, PageBlocks, describe, page_blocks
 
 if TYPE_CHECKING:
@@ -122,30 +123,64 @@ def check_parity(project: "Project", analysis: "ProjectAnalysis",
             compare(found, problems)
             report[(chapter.name, lang)] = found
             if rule.severity is not None:
-                _report(project, chapter, found, states[lang], source_page, rule)
+                path = chapter.texts[lang].path
+                _report(project, found, path, translation_of_line(path), source_page.path, rule,
+                        lambda: page_drift(project, chapter, found.lang, source_page, states[lang]))
+    if rule.severity is not None:
+        _casestudies(project, rule)
     return report
 
 
-def _report(project: "Project", chapter, found: ChapterParity, state, source_page, rule: ParityRule) -> None:
-    """One translation's parity, by its state (ParityRule)."""
+def _casestudies(project: "Project", rule: ParityRule) -> None:
+    """Each case study's translations, compared and reported as a chapter's are; their state
+    comes from the record `translated` writes (drift.py: a Member's text has no front matter)."""
+    from ..drift import casestudy_name, casestudy_page, casestudy_recorded, changes, read_record, source_blocks
+
+    source_lang = project.languages[0]
+    for cid, study in project.casestudies.items():
+        if source_lang not in study.texts:
+            continue
+        expected = source_hash(study.texts[source_lang])
+        source = None
+        for lang in project.languages:
+            if lang == source_lang or lang not in study.texts:
+                continue
+            source = source or casestudy_page(project, cid, source_lang)
+            recorded = casestudy_recorded(project, cid, lang)
+            state = State.UNTRACKED if recorded is None else State.CURRENT if recorded == expected else State.STALE
+            found = ChapterParity(casestudy_name(cid), source_lang, lang, page_blocks(source),
+                                  page_blocks(casestudy_page(project, cid, lang)), state=state)
+            found.tracked = state is not State.UNTRACKED
+            compare(found, project.problems)
+
+            def drift(lang=lang, recorded=recorded, source=source):
+                before = read_record(project, lang, casestudy_name(cid), recorded)
+                return None if before is None else changes(before, source_blocks(page_blocks(source)))
+
+            _report(project, found, study.text_path(lang), 1, study.text_path(source_lang), rule, drift,
+                    untracked="no record in translations/")
+
+
+def _report(project: "Project", found: ChapterParity, path: Path, line: int, source_path: Path,
+            rule: ParityRule, drift, untracked: str = "no translation_of") -> None:
+    """One translation's parity, by its state (ParityRule). `line`: where its state is
+    written; `drift()`: the source blocks changed since it was recorded (None: not recorded)."""
     problems = project.problems
-    text = chapter.texts[found.lang]
-    page, source = _rel(problems, text.path), _rel(problems, source_page.path)
+    page, source = _rel(problems, path), _rel(problems, source_path)
     if found.state is State.UNTRACKED:
-        message = (f"not translated yet (no translation_of): its paragraphs are not compared with {source}; "
+        message = (f"not translated yet ({untracked}): its paragraphs are not compared with {source}; "
                    f"once it is, run 'build_report.py translated {page}'")
         if rule.final:
-            problems.error(text.path, 1, f"final: true refuses this translation: {message}")
+            problems.error(path, 1, f"final: true refuses this translation: {message}")
         else:
-            problems.warning(text.path, 1, message)
+            problems.warning(path, 1, message)
         return
     if found.state is State.STALE:
-        line = translation_of_line(text.path)
-        message = behind_message(project, chapter, found, state, source_page)
+        message = behind_message(page, source, found.lang, drift())
         if rule.final:
-            problems.error(text.path, line, "final: true refuses this translation: " + message)
+            problems.error(path, line, "final: true refuses this translation: " + message)
         else:
-            problems.notice(text.path, line, message)
+            problems.notice(path, line, message)
         return
     severity = rule.departure(found.lang)
     for path, line, message in found.problems:
@@ -154,19 +189,14 @@ def _report(project: "Project", chapter, found: ChapterParity, state, source_pag
         (problems.error if severity is Severity.ERROR else problems.warning)(path, line, message)
 
 
-def behind_message(project: "Project", chapter, found: ChapterParity, state, source_page) -> str:
-    """What changed in the source since the translation was made, from drift.py's record: the
-    one thing a translator of a page behind its source needs to know."""
-    from ..drift import page_drift
-
-    problems = project.problems
-    page, source = _rel(problems, chapter.texts[found.lang].path), _rel(problems, source_page.path)
+def behind_message(page: str, source: str, lang: str, changes) -> str:
+    """What changed in the source since the translation was made (`changes`, from drift.py's
+    record; None: not recorded): the one thing a translator of a page behind its source needs."""
     head = f"behind its source: {source} changed since this page was translated"
     tail = (f"; its paragraphs are compared with the source again once it is updated and recorded "
             f"('build_report.py translated {page}')")
-    changes = page_drift(project, chapter, found.lang, source_page, state)
     if changes is None:
-        return (f"{head} (what changed is not recorded: no translations/{found.lang}/ record of the version it "
+        return (f"{head} (what changed is not recorded: no translations/{lang}/ record of the version it "
                 f"translates; 'git log -p {source}' shows it){tail}")
     if not changes:
         return f"{head} (no block of it changed: only its spacing or line breaks){tail}"
