@@ -58,7 +58,10 @@ def repo(tmp_path) -> Path:
 def test_export_writes_one_valid_file_per_chapter(repo, schema):
     files = export(repo)
     chapters = sorted(p.stem for p in (repo / "docs/fr").glob("*.md"))
-    assert sorted(f.stem for f in files) == chapters
+    studies = sorted(p.parent.name for p in (repo / "casestudies").glob("*/fr.md"))
+    assert sorted(f.stem for f in files if f.parent.name == "fr") == chapters
+    assert sorted(f.stem for f in files if f.parent.name == "casestudies") == studies  # one file per case study
+    files = [f for f in files if f.parent.name == "fr"]
     for f in files:
         doc = etree.parse(str(f))
         assert schema.validate(doc), f"{f.name}: {schema.error_log.last_error}"
@@ -308,3 +311,28 @@ def test_an_import_that_check_would_refuse_is_refused_with_checks_message(repo):
     check = run_build("check", cwd=repo)
     assert check.returncode == 1
     assert line.removeprefix(prefix) in check.stderr.splitlines()
+
+
+def test_a_case_study_is_exported_and_imported(repo):
+    path = repo / "build/xliff/fr/casestudies/hk-validap.xlf"
+    fr = repo / "casestudies/hk-validap/fr.md"
+    assert path in export(repo)
+    assert etree.parse(str(path)).getroot().find("x:file", NS).get("original") == "casestudies/hk-validap/en.md"
+    store, tu = _toolkit_units(path)
+    _retext(tu["b1"], "Le 12 juin 2025, l'équipe", "Le 12 juin 2025, toute l'équipe")
+    store.save()
+    proc = run_build("xliff", "import", str(path), cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "casestudies/hk-validap/fr.md: written, marked current" in proc.stdout
+    text = fr.read_text("utf-8")
+    assert text.startswith("Le 12 juin 2025, toute l'équipe du projet") and "[@wco2025pc0790, para. 18]." in text
+
+    export(repo)
+    store, tu = _toolkit_units(path)
+    tu["b2"].target = "Projet — voir [le portail](https://scp.wcoomd.org/)."  # a link typed in
+    store.save()
+    before = sources(repo) | {"fr.md": fr.read_bytes()}
+    proc = run_build("xliff", "import", str(path), cwd=repo)
+    assert proc.returncode == 1
+    assert "build/xliff/fr/casestudies/hk-validap.xlf: unit 'b2': a link typed as text" in proc.stderr
+    assert sources(repo) | {"fr.md": fr.read_bytes()} == before

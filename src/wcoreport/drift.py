@@ -181,7 +181,7 @@ def mark_translated(project: "Project", path: Path, structure_checked: bool = Fa
     resolved = path.resolve()
     studies = (project.root / "casestudies").resolve()
     if resolved.is_relative_to(studies):
-        return mark_casestudy(project, resolved)
+        return mark_casestudy(project, resolved, structure_checked)
     docs = project.docs_dir.resolve()
     rel = resolved.relative_to(docs).as_posix() if resolved.is_relative_to(docs) else ""
     lang, _, name = rel.partition("/")
@@ -254,7 +254,7 @@ def casestudy_page(project: "Project", cid: str, lang: str) -> "PageAnalysis":
                         Problems(project.root))
 
 
-def mark_casestudy(project: "Project", path: Path) -> tuple[str, "Translation", Path]:
+def mark_casestudy(project: "Project", path: Path, structure_checked: bool = False) -> tuple[str, "Translation", Path]:
     """`translated casestudies/<id>/<lang>.md`: the record of what the source says now, once
     the translation has its structure; the case study's files are not touched."""
     from .markdown.parity import ChapterParity, compare
@@ -269,9 +269,11 @@ def mark_casestudy(project: "Project", path: Path) -> tuple[str, "Translation", 
     if lang == source_lang:
         raise MarkError(f"{rel} is the source of case study '{cid}' ({lang}), not a translation; mark the other "
                         "languages' texts")
-    source, translation = casestudy_page(project, cid, source_lang), casestudy_page(project, cid, lang)
-    found = ChapterParity(casestudy_name(cid), source_lang, lang, page_blocks(source), page_blocks(translation))
-    compare(found, project.problems)
+    source = casestudy_page(project, cid, source_lang)
+    found = ChapterParity(casestudy_name(cid), source_lang, lang, page_blocks(source),
+                          page_blocks(casestudy_page(project, cid, lang)))
+    if not structure_checked:  # (an XLIFF import compared the text it wrote: xliff_check.py)
+        compare(found, project.problems)
     if found.problems:
         where, line, message = found.problems[0]
         refused = Problems(project.root)
@@ -283,3 +285,23 @@ def mark_casestudy(project: "Project", path: Path) -> tuple[str, "Translation", 
     state = State.UNTRACKED if recorded is None else State.CURRENT if recorded == digest else State.STALE
     sidecar = record_named(project, casestudy_name(cid), lang, digest, source)
     return digest, Translation(casestudy_name(cid), lang, source_lang, state, recorded, digest), sidecar
+
+
+def casestudy_translations(project: "Project", cid: str) -> dict[str, "Translation"]:
+    """The state of each language's text of a case study (its source: the first language)."""
+    from .translations import Translation, source_hash
+
+    study = project.casestudies[cid]
+    source_lang = project.languages[0]
+    expected = source_hash(study.texts[source_lang]) if source_lang in study.texts else None
+    out = {}
+    for lang in project.languages:
+        if lang == source_lang:
+            state, recorded = (State.SOURCE if lang in study.texts else State.MISSING), None
+        elif lang not in study.texts:
+            state, recorded = State.MISSING, None
+        else:
+            recorded = casestudy_recorded(project, cid, lang)
+            state = State.UNTRACKED if recorded is None else State.CURRENT if recorded == expected else State.STALE
+        out[lang] = Translation(casestudy_name(cid), lang, source_lang, state, recorded, expected)
+    return out

@@ -45,7 +45,10 @@ from lxml import etree
 from .drift import changes, mark_translated, read_record, source_blocks
 from .markdown.blocks import PageBlocks, describe, page_blocks
 from .outputs import atomic_write
-from .translations import MarkError, State, chapter_translations, source_hash
+from . import translatable
+from .diagnostics import Problems
+from .markdown.parity import ChapterParity, compare
+from .translations import MarkError, State, source_hash
 from .xliff_check import check_imports
 from .xliff_markup import Code, inline_codes, joined, unit_spans
 
@@ -118,16 +121,19 @@ def _skeleton(lines: list[str], first: int, items, spans_of, unit_ids) -> list:
 
 
 def build_export(project: "Project", analysis: "ProjectAnalysis", name: str, lang: str) -> Export:
-    chapter = next(c for c in project.chapters if c.name == name)
-    states = chapter_translations(chapter, project.languages)
+    chapter = translatable.find(project, name)  # (a chapter or a case study: translatable.py)
+    states = chapter.states
     state = states[lang]
     source_lang = state.source_lang
-    src_pb = page_blocks(analysis.page(source_lang, name))
-    tr_pb = page_blocks(analysis.page(lang, name))
+    src_pb = page_blocks(translatable.analysed(project, analysis, chapter, source_lang))
+    tr_pb = page_blocks(translatable.analysed(project, analysis, chapter, lang))
     src_items, tr_items = _items(src_pb), _items(tr_pb)
     src_spans = [unit_spans(t) for _l, _e, t, _lb in src_items]
     tr_spans = [unit_spans(t) for _l, _e, t, _lb in tr_items]
     parity = analysis.parity.get((name, lang))
+    if parity is None and chapter.casestudy is not None:  # (a case study's: compared here)
+        parity = ChapterParity(name, source_lang, lang, src_pb, tr_pb)
+        compare(parity, Problems(project.root))
     # Which translation item answers each source item: by the parity alignment of blocks, the
     # footnote texts in order.
     counterpart: dict[int, int] = {}
@@ -254,8 +260,8 @@ def _target_parts(source_parts: list[str | Code], target: str) -> list[str | Cod
 
 
 def write_export(project: "Project", export: Export, path: Path) -> None:
-    chapter = next(c for c in project.chapters if c.name == export.chapter)
-    state = chapter_translations(chapter, project.languages)[export.lang]
+    chapter = translatable.find(project, export.chapter)
+    state = chapter.states[export.lang]
     source = chapter.texts[state.source_lang]
     page = chapter.texts[export.lang]
     lines, _nl = _body(page.path, page.body_line)
@@ -301,14 +307,15 @@ def write_export(project: "Project", export: Export, path: Path) -> None:
 
 
 def export_language(project: "Project", analysis: "ProjectAnalysis", lang: str, out: Path) -> tuple[list[Path], list[str]]:
-    """One XLIFF file per translated chapter of `lang`; the files and the warnings."""
+    """One XLIFF file per translated chapter and case study of `lang` (a case study's in
+    OUT/<lang>/casestudies/); the files and the warnings."""
     written, warnings = [], []
-    for chapter in project.chapters:
+    for chapter in translatable.every(project):
         if lang not in chapter.texts:
             continue
-        state = chapter_translations(chapter, project.languages)[lang]
-        if state.state is State.SOURCE or analysis.page(lang, chapter.name) is None \
-                or analysis.page(state.source_lang, chapter.name) is None:
+        state = chapter.states[lang]
+        if state.state is State.SOURCE or (chapter.casestudy is None and (
+                analysis.page(lang, chapter.name) is None or analysis.page(state.source_lang, chapter.name) is None)):
             continue
         export = build_export(project, analysis, chapter.name, lang)
         path = out / lang / (chapter.name[:-3] + ".xlf")
@@ -396,9 +403,9 @@ def read_import(project: "Project", path: Path) -> Imported:
         assert skeleton["format"] == SKELETON_FORMAT and isinstance(parts, list)
     except (ValueError, KeyError, TypeError, AssertionError):
         raise ExchangeError(f"{name}: its skeleton (<skl>) is missing or damaged: export the chapter again") from None
-    chapter = next((c for c in project.chapters if c.name == page_name), None)
+    chapter = translatable.find(project, page_name) if isinstance(page_name, str) else None
     if chapter is None or lang not in chapter.texts:
-        raise ExchangeError(f"{name}: docs/{lang}/{page_name} is not a chapter of the nav")
+        raise ExchangeError(f"{name}: {page_name} in '{lang}' is not a chapter of the nav nor a case study")
     page = chapter.texts[lang]
     lines, newline = _body(page.path, page.body_line)
     if _body_hash("\n".join(lines[page.body_line - 1:])) != skeleton.get("page_body_hash"):
@@ -434,7 +441,7 @@ def read_import(project: "Project", path: Path) -> Imported:
     text = (front + "\n" if front or page.body_line > 1 else "") + "".join(out)
     source = chapter.texts[source_lang_of(skeleton, chapter, project)]
     changed = source_hash(source.body) != skeleton.get("source_hash")
-    state = chapter_translations(chapter, project.languages)[lang].state
+    state = chapter.states[lang].state
     return Imported(page.path, text.replace("\n", newline), untranslated == 0 and not changed, untranslated, changed,
                     path, page_name, lang, "".join(out), page.body_line, placed, state)
 

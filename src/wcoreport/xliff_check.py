@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .diagnostics import Problems
-from .translations import State, chapter_translations
+from . import translatable
+from .translations import State
 
 if TYPE_CHECKING:
     from .project import Project
@@ -28,7 +29,7 @@ def check_imports(project: "Project", imports: list["Imported"]) -> list[str]:
 
 
 def _check(project: "Project", imported: "Imported") -> list[str]:
-    from .markdown.analysis import analyse_chapter, analyse_text
+    from .markdown.analysis import analyse_text
     from .markdown.blocks import page_blocks
     from .markdown.parity import ChapterParity, compare
 
@@ -36,12 +37,12 @@ def _check(project: "Project", imported: "Imported") -> list[str]:
     page = analyse_text(project, imported.lang, imported.chapter, imported.path, imported.body,
                         imported.body_line, problems)
     found = [(p.path, p.line, p.message) for p in problems.errors]
-    chapter = next(c for c in project.chapters if c.name == imported.chapter)
-    state = chapter_translations(chapter, project.languages)[imported.lang]
+    item = translatable.find(project, imported.chapter)
+    state = item.states[imported.lang]
     if not found and (imported.complete or state.state is State.CURRENT):
-        source = analyse_chapter(project, state.source_lang, chapter.name, Problems(project.root))
+        source = translatable.analysed(project, None, item, state.source_lang)
         if source is not None:
-            parity = ChapterParity(chapter.name, state.source_lang, imported.lang, page_blocks(source),
+            parity = ChapterParity(item.name, state.source_lang, imported.lang, page_blocks(source),
                                    page_blocks(page))
             compare(parity, problems)
             found += [(problems.relative(path), line, message) for path, line, message in parity.problems]

@@ -241,6 +241,8 @@ def _anchor(node: Node) -> str:
         for item in child:  # (not in a footnote: its text is typed elsewhere)
             if isinstance(item, dict) and item.get("t") != "Note" and (found := _anchor(item)):
                 return found
+    if kind == "Div" and c[0][1]:  # an empty block of a directive ({% casestudies %}): its line
+        return "{." + c[0][1][0]
     return ""
 
 

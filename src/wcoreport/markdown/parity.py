@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from ..diagnostics import Problems, Severity
 from ..drift import page_drift
-from ..translations import State, chapter_translations, source_hash, source_language, translation_of_line
+from ..translations import State, chapter_translations, source_language, translation_of_line
 from .blocks import Block, PageBlocks, describe, page_blocks
 
 if TYPE_CHECKING:
@@ -134,20 +134,19 @@ def check_parity(project: "Project", analysis: "ProjectAnalysis",
 def _casestudies(project: "Project", rule: ParityRule) -> None:
     """Each case study's translations, compared and reported as a chapter's are; their state
     comes from the record `translated` writes (drift.py: a Member's text has no front matter)."""
-    from ..drift import casestudy_name, casestudy_page, casestudy_recorded, changes, read_record, source_blocks
+    from ..drift import casestudy_name, casestudy_page, casestudy_translations, changes, read_record, source_blocks
 
     source_lang = project.languages[0]
     for cid, study in project.casestudies.items():
         if source_lang not in study.texts:
             continue
-        expected = source_hash(study.texts[source_lang])
+        states = casestudy_translations(project, cid)
         source = None
         for lang in project.languages:
             if lang == source_lang or lang not in study.texts:
                 continue
             source = source or casestudy_page(project, cid, source_lang)
-            recorded = casestudy_recorded(project, cid, lang)
-            state = State.UNTRACKED if recorded is None else State.CURRENT if recorded == expected else State.STALE
+            state, recorded = states[lang].state, states[lang].recorded
             found = ChapterParity(casestudy_name(cid), source_lang, lang, page_blocks(source),
                                   page_blocks(casestudy_page(project, cid, lang)), state=state)
             found.tracked = state is not State.UNTRACKED
