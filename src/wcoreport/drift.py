@@ -251,7 +251,7 @@ def casestudy_page(project: "Project", cid: str, lang: str) -> "PageAnalysis":
 
     study = project.casestudies[cid]
     return analyse_text(project, lang, casestudy_name(cid), study.text_path(lang), study.texts[lang], 1,
-                        Problems(project.root))
+                        Problems(project.root), member_text=True)
 
 
 def mark_casestudy(project: "Project", path: Path, structure_checked: bool = False) -> tuple[str, "Translation", Path]:

@@ -35,7 +35,7 @@ def _check(project: "Project", imported: "Imported") -> list[str]:
 
     problems = Problems(project.root)
     page = analyse_text(project, imported.lang, imported.chapter, imported.path, imported.body,
-                        imported.body_line, problems)
+                        imported.body_line, problems, member_text=imported.chapter.startswith("casestudies/"))
     found = [(p.path, p.line, p.message) for p in problems.errors]
     item = translatable.find(project, imported.chapter)
     state = item.states[imported.lang]

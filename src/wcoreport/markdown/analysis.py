@@ -32,7 +32,7 @@ from ..cache import Cache, digest, file_digest, results
 from ..diagnostics import Problems, Remembered
 from ..pandoc import ToolError, ToolMissing
 from ..strings import text
-from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
+from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_member_text, expand_page
 from ..data import DataTable, format_value
 from ..data.charts import alt_text, chart_caption
 from .pandoc_ast import Node, attribute, children, cites, from_json, inlines, map_inlines, plain, stringify, table
@@ -639,10 +639,12 @@ def analyse_casestudy(project: "Project", lang: str, cid: str, problems: Problem
 
 
 def analyse_text(project: "Project", lang: str, name: str, path: Path, body: str, body_line: int,
-                 problems: Problems) -> PageAnalysis:
+                 problems: Problems, member_text: bool = False) -> PageAnalysis:
     """A chapter's page from a text that is not its file (yet): what an XLIFF import would
-    write, analysed as the check analyses the file, before anything is written."""
-    expanded = expand_page(project, lang, body, path, body_line, problems)
+    write, analysed as the check analyses the file, before anything is written. `member_text`:
+    a Member's case-study text, under its stricter rules (dialect.expand_member_text)."""
+    expanded = expand_member_text(project, lang, body, path, problems) if member_text else \
+        expand_page(project, lang, body, path, body_line, problems)
     return _analyse(project, lang, name, path, expanded, parse_pages([expanded.text], results(project))[0], problems)
 
 
