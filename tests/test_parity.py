@@ -405,3 +405,29 @@ def test_a_case_study_translation_is_compared_like_a_chapter(repo):
     assert marked.returncode == 0, marked.stderr
     assert "translations/fr/casestudies/hk-validap.json" in marked.stdout
     assert "casestudies/hk-validap" not in run_build("check", "--strict", cwd=repo).stderr
+
+
+def test_a_redline_of_english_is_not_refused_for_a_french_page(repo):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args], cwd=repo,
+                       check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-q", "-m", "review round 1")
+    git("tag", "review-1")
+    edit(repo / "docs/en/introduction.md", "\n*[PTC]:", "\nA paragraph added after the review round.\n\n*[PTC]:")
+    edit(repo / "docs/fr/methodology.md", ".\n\n## ", ". ", )  # a current French page departs: merged
+    git("commit", "-q", "-a", "-m", "round 2")
+    out = repo / "out"
+    proc = run_build("redline", "--since", "review-1", "--lang", "en", "--format", "docx", "--out", str(out),
+                     cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "docs/fr/introduction.md:" in proc.stderr and "warning: behind its source" in proc.stderr
+    assert "docs/fr/methodology.md:" in proc.stderr and not errors(proc)
+    assert list((out / "redline").glob("*-en-since-review-1.docx"))
+    french = run_build("redline", "--since", "review-1", "--lang", "fr", "--format", "docx", "--out", str(out),
+                       cwd=repo)
+    assert french.returncode == 1 and any(ln.startswith("docs/fr/methodology.md:") for ln in errors(french))
