@@ -336,3 +336,31 @@ def test_a_case_study_is_exported_and_imported(repo):
     assert proc.returncode == 1
     assert "build/xliff/fr/casestudies/hk-validap.xlf: unit 'b2': a link typed as text" in proc.stderr
     assert sources(repo) | {"fr.md": fr.read_bytes()} == before
+
+
+def test_an_included_file_is_exported_once_as_itself(repo):
+    """Blocks typed in a file that pages include are translated in that file, once."""
+    for lang, text in (("en", "A note shared by the chapters, typed once [@wco2025pc0790, para. 4].\n"),
+                       ("fr", "Une note commune aux chapitres, écrite une fois [@wco2025pc0790, para. 4].\n")):
+        (repo / f"docs/{lang}/_shared").mkdir()
+        (repo / f"docs/{lang}/_shared/note.md").write_text(text, "utf-8")
+        page = repo / f"docs/{lang}/drones.md"
+        page.write_text(page.read_text("utf-8") + "\n{% include _shared/note.md %}\n", "utf-8")
+    for page in ("docs/fr/drones.md", "docs/fr/_shared/note.md"):
+        marked = run_build("translated", page, cwd=repo)
+        assert marked.returncode == 0, marked.stderr
+    assert (repo / "translations/fr/_shared/note.json").is_file()
+    files = export(repo)
+    path = repo / "build/xliff/fr/_shared/note.xlf"
+    assert path in files
+    drones = (repo / "build/xliff/fr/drones.xlf").read_text("utf-8")
+    assert "écrite une fois" not in drones and "typed once" not in drones  # (not twice)
+    store, tu = _toolkit_units(path)
+    _retext(tu["b1"], "écrite une fois", "rédigée une seule fois")
+    store.save()
+    proc = run_build("xliff", "import", str(path), cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "docs/fr/_shared/note.md: written, marked current" in proc.stdout
+    assert (repo / "docs/fr/_shared/note.md").read_text("utf-8") == \
+        "Une note commune aux chapitres, rédigée une seule fois [@wco2025pc0790, para. 4].\n"
+    assert run_build("check", "--strict", cwd=repo).returncode == 0

@@ -440,7 +440,7 @@ def _mark_translated(project, pages: list[Path]) -> int:
         source = f"docs/{before.source_lang}/{before.chapter}"
         if before.chapter.startswith("casestudies/"):  # (drift.mark_casestudy)
             source = f"{before.chapter[:-3]}/{before.source_lang}.md"
-        what = "recorded current" if before.chapter.startswith("casestudies/") else "translation_of"
+        what = "translation_of" if any(c.name == before.chapter for c in project.chapters) else "recorded current"
         print(f"{rel}: {what}: {digest} (was {before.state.value}; translates "
               f"{source}; its paragraphs in {project.problems.relative(record)})")
     return 0

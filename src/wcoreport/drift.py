@@ -186,6 +186,9 @@ def mark_translated(project: "Project", path: Path, structure_checked: bool = Fa
     rel = resolved.relative_to(docs).as_posix() if resolved.is_relative_to(docs) else ""
     lang, _, name = rel.partition("/")
     chapter = next((c for c in project.chapters if c.name == name and lang in c.texts), None)
+    if chapter is None and lang in project.languages and lang != project.languages[0] and name \
+            and (docs / project.languages[0] / name).is_file() and resolved.is_file():
+        return mark_included(project, name, lang, structure_checked)  # a file the pages include
     state = chapter_translations(chapter, project.languages)[lang] if chapter is not None else None
     if state is None or state.state is State.SOURCE or state.expected is None:
         mark_current(project, path)  # not a translation: raises MarkError, saying why
@@ -236,8 +239,14 @@ def casestudy_name(cid: str) -> str:
 
 def casestudy_recorded(project: "Project", cid: str, lang: str) -> str | None:
     """The source version a case study's translation was recorded as translating, if any."""
+    return recorded_version(project, casestudy_name(cid), lang)
+
+
+def recorded_version(project: "Project", name: str, lang: str) -> str | None:
+    """The source version a text without front matter (a case study, an included file) was
+    recorded as translating, from its record; None: never recorded."""
     try:
-        data = json.loads(sidecar_path(project, lang, casestudy_name(cid)).read_text("utf-8"))
+        data = json.loads(sidecar_path(project, lang, name).read_text("utf-8"))
     except (OSError, ValueError):
         return None
     value = data.get("source_hash") if isinstance(data, dict) else None
@@ -289,19 +298,48 @@ def mark_casestudy(project: "Project", path: Path, structure_checked: bool = Fal
 
 def casestudy_translations(project: "Project", cid: str) -> dict[str, "Translation"]:
     """The state of each language's text of a case study (its source: the first language)."""
+    return recorded_translations(project, casestudy_name(cid), project.casestudies[cid].texts)
+
+
+def recorded_translations(project: "Project", name: str, texts: dict[str, str]) -> dict[str, "Translation"]:
+    """The state of each language's text of something without front matter (its source: the
+    first language), from the records: `texts`, language -> text."""
     from .translations import Translation, source_hash
 
-    study = project.casestudies[cid]
     source_lang = project.languages[0]
-    expected = source_hash(study.texts[source_lang]) if source_lang in study.texts else None
+    expected = source_hash(texts[source_lang]) if source_lang in texts else None
     out = {}
     for lang in project.languages:
         if lang == source_lang:
-            state, recorded = (State.SOURCE if lang in study.texts else State.MISSING), None
-        elif lang not in study.texts:
+            state, recorded = (State.SOURCE if lang in texts else State.MISSING), None
+        elif lang not in texts:
             state, recorded = State.MISSING, None
         else:
-            recorded = casestudy_recorded(project, cid, lang)
+            recorded = recorded_version(project, name, lang)
             state = State.UNTRACKED if recorded is None else State.CURRENT if recorded == expected else State.STALE
-        out[lang] = Translation(casestudy_name(cid), lang, source_lang, state, recorded, expected)
+        out[lang] = Translation(name, lang, source_lang, state, recorded, expected)
     return out
+
+
+def mark_included(project: "Project", name: str, lang: str,
+                  structure_checked: bool = False) -> tuple[str, "Translation", Path]:
+    """`translated docs/<lang>/_file.md` for a file included in the pages: its record, once
+    it has its source's structure (the file itself is not touched: it has no front matter)."""
+    from . import translatable
+    from .markdown.parity import ChapterParity, compare
+
+    item = translatable.find(project, name)
+    state = item.states[lang]
+    source = translatable.analysed(project, None, item, state.source_lang)
+    if not structure_checked:
+        found = ChapterParity(name, state.source_lang, lang, page_blocks(source),
+                              page_blocks(translatable.analysed(project, None, item, lang)))
+        compare(found, project.problems)
+        if found.problems:
+            where, line, message = found.problems[0]
+            refused = Problems(project.root)
+            refused.error(where, line, f"{message}; not recorded as current: a current translation has its "
+                                       "source's structure")
+            raise ContentError(refused.errors)
+    sidecar = record_named(project, name, lang, state.expected, source)
+    return state.expected, state, sidecar

@@ -1,5 +1,7 @@
-"""What is translated, as one shape: a chapter (`docs/<lang>/<name>`) or a case study
-(`casestudies/<id>/<lang>.md`), for the XLIFF exchange (xliff.py, xliff_check.py).
+"""What is translated, as one shape: a chapter (`docs/<lang>/<name>`), a case study
+(`casestudies/<id>/<lang>.md`) or a file the pages include (`docs/<lang>/_file.md`), for the
+XLIFF exchange (xliff.py, xliff_check.py). (An included file's state is its record's, as a case
+study's: it has no front matter.)
 
 Both have a text per language (its file, its body after any front matter, the line the body
 starts at) and a translation state per language (translations.py for a chapter, from its
@@ -36,6 +38,8 @@ class Translatable:
     texts: dict  # language -> its text (path, body, body_line)
     states: dict[str, Translation]  # language -> its translation state
 
+    included: bool = False  # a file the pages include (`{% include %}`), not a page
+
     @property
     def casestudy(self) -> str | None:
         return self.name[len(CASESTUDY_PREFIX):-3] if self.name.startswith(CASESTUDY_PREFIX) else None
@@ -47,13 +51,45 @@ def every(project: "Project") -> list[Translatable]:
     return items + [_casestudy(project, cid) for cid in project.casestudies]
 
 
+def included(project: "Project", analysis: "ProjectAnalysis") -> list[Translatable]:
+    """The files the source language's pages include (`{% include _file.md %}`), each once:
+    their blocks are typed there, and translated there."""
+    source_lang = project.languages[0]
+    docs = (project.docs_dir / source_lang).resolve()
+    names: list[str] = []
+    for page in analysis.languages[source_lang].pages.values() if source_lang in analysis.languages else []:
+        for path in page.includes:
+            name = path.resolve().relative_to(docs).as_posix()
+            if name not in names:
+                names.append(name)
+    return [item for name in names if (item := _included(project, name)) is not None]
+
+
+def _included(project: "Project", name: str) -> Translatable | None:
+    from .drift import recorded_translations
+
+    texts = {}
+    for lang in project.languages:
+        path = project.docs_dir / lang / name
+        if path.is_file():
+            try:
+                texts[lang] = Text(path, path.read_text("utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
+    if project.languages[0] not in texts:
+        return None
+    return Translatable(name, texts, recorded_translations(project, name, {k: v.body for k, v in texts.items()}),
+                        included=True)
+
+
 def find(project: "Project", name: str) -> Translatable | None:
     if name.startswith(CASESTUDY_PREFIX):
         cid = name[len(CASESTUDY_PREFIX):-3]
         return _casestudy(project, cid) if cid in project.casestudies else None
     chapter = next((c for c in project.chapters if c.name == name), None)
-    return None if chapter is None else Translatable(chapter.name, dict(chapter.texts),
-                                                     chapter_translations(chapter, project.languages))
+    if chapter is None:  # a file the pages include, if the source language has it
+        return _included(project, name) if ".." not in name.split("/") else None
+    return Translatable(chapter.name, dict(chapter.texts), chapter_translations(chapter, project.languages))
 
 
 def _casestudy(project: "Project", cid: str) -> Translatable:
@@ -75,6 +111,11 @@ def analysed(project: "Project", analysis: "ProjectAnalysis | None", item: Trans
         return None
     if item.casestudy is not None:
         return casestudy_page(project, item.casestudy, lang)
+    if item.included:
+        from .markdown.analysis import analyse_text
+
+        text = item.texts[lang]
+        return analyse_text(project, lang, item.name, text.path, text.body, 1, Problems(project.root))
     if analysis is not None:
         return analysis.page(lang, item.name)
     return analyse_chapter(project, lang, item.name, Problems(project.root))

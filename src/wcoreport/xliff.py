@@ -131,7 +131,7 @@ def build_export(project: "Project", analysis: "ProjectAnalysis", name: str, lan
     src_spans = [unit_spans(t) for _l, _e, t, _lb in src_items]
     tr_spans = [unit_spans(t) for _l, _e, t, _lb in tr_items]
     parity = analysis.parity.get((name, lang))
-    if parity is None and chapter.casestudy is not None:  # (a case study's: compared here)
+    if parity is None and (chapter.casestudy is not None or chapter.included):  # (compared here)
         parity = ChapterParity(name, source_lang, lang, src_pb, tr_pb)
         compare(parity, Problems(project.root))
     # Which translation item answers each source item: by the parity alignment of blocks, the
@@ -310,11 +310,11 @@ def export_language(project: "Project", analysis: "ProjectAnalysis", lang: str, 
     """One XLIFF file per translated chapter and case study of `lang` (a case study's in
     OUT/<lang>/casestudies/); the files and the warnings."""
     written, warnings = [], []
-    for chapter in translatable.every(project):
+    for chapter in translatable.every(project) + translatable.included(project, analysis):
         if lang not in chapter.texts:
             continue
         state = chapter.states[lang]
-        if state.state is State.SOURCE or (chapter.casestudy is None and (
+        if state.state is State.SOURCE or (chapter.casestudy is None and not chapter.included and (
                 analysis.page(lang, chapter.name) is None or analysis.page(state.source_lang, chapter.name) is None)):
             continue
         export = build_export(project, analysis, chapter.name, lang)
