@@ -52,6 +52,21 @@ def test_one_edited_source_paragraph_is_exactly_what_the_banner_lists(tmp_path):
     sbs = (site / "fr/side-by-side/introduction/index.html").read_text("utf-8")
     assert sbs.count('class="wco-sbs-changed"') == 1
     assert re.search(r'class="wco-sbs-changed"><td lang="en"><span class="wco-sbs-num">par\. 1</span>', sbs)
+    # It reads as the page does: rendered text, the changed words marked, the Markdown on demand.
+    table = re.search(r'<div class="wco-sbs">.*?</table></div>', sbs, re.S).group(0)
+    shown_text = re.sub(r'<details class="wco-sbs-markdown">.*?</details>', "", table, flags=re.S)
+    assert "{#" not in shown_text and "[@" not in shown_text and "## " not in shown_text
+    assert "<h2>The Smart Customs project</h2>" in shown_text and "<h2>Le projet Douanes intelligentes</h2>" in shown_text
+    assert shown_text.count("(World Customs Organization 2025, para.\u00a01)") + \
+        shown_text.count("(World Customs Organization 2025, para. 1)") >= 1  # the citation as formatted
+    assert "The WCO <del>launched </del><ins>started</ins> the Smart Customs project" in shown_text
+    markdown = re.findall(r'<details class="wco-sbs-markdown"><summary>Markdown</summary>(.*?)</details>', table, re.S)
+    assert any("## Le projet Douanes intelligentes {#intro-project}" in m for m in markdown)
+    assert any("<del>launched</del><ins>started</ins>" in m for m in markdown)  # the diff of the Markdown, too
+    # Paragraph numbers aligned: each row holds the same number on both sides.
+    for row in re.findall(r"<tr[^>]*>.*?</tr>", table, re.S):
+        assert len(set(re.findall(r'<span class="wco-sbs-num">([^<]*)</span>', row))) <= 1, row
+    assert 'id="' not in shown_text.split("<tbody>", 1)[1]  # (both languages' ids would be there twice)
     status = (site / "fr/status/index.html").read_text("utf-8")
     assert re.search(r'<li data-chapter="introduction.md"><a href="\.\./side-by-side/introduction/">Introduction</a>'
                      r" \(français\) — 1 modifié", status)
@@ -74,6 +89,15 @@ def test_added_and_removed_blocks_are_listed_and_translated_clears_them(tmp_path
     assert '<li class="wco-drift-removed"><strong>supprimé</strong>' in shown
     assert "<del>The Permanent Technical Committee (PTC)" in shown
 
+    fr = root / "docs/fr/introduction.md"
+    refused = run_build("translated", "docs/fr/introduction.md", cwd=root)  # not updated yet: its structure departs
+    assert refused.returncode == 1 and "not recorded as current" in refused.stderr, refused.stderr
+    text = fr.read_text("utf-8")
+    gone = next(p for p in text.split("\n\n") if p.startswith("Le Comité technique permanent"))
+    text = text.replace("\n\n" + gone, "", 1).replace(
+        "\n## Lien avec les éditions précédentes",
+        "\nUn nouveau paragraphe de la source.\n\n## Lien avec les éditions précédentes")
+    fr.write_text(text, "utf-8")
     proc = run_build("translated", "docs/fr/introduction.md", cwd=root)
     assert proc.returncode == 0, proc.stderr
     assert "translations/fr/introduction.json" in proc.stdout

@@ -52,7 +52,7 @@ def test_changing_the_english_page_makes_its_translation_stale_and_the_command_m
     before = fr.read_text("utf-8")
     check = run_build("check", "--strict", cwd=root)  # drift is reported, and fails no build
     assert check.returncode == 0, check.stderr
-    assert "docs/fr/blockchain.md: translation out of date: docs/en/blockchain.md changed" in check.stderr
+    assert "docs/fr/blockchain.md:3: warning: behind its source: docs/en/blockchain.md changed" in check.stderr
     assert "docs/fr/ai-ml.md" not in check.stderr
 
     proc = run_build("translated", "docs/fr/blockchain.md", cwd=root)
@@ -121,3 +121,25 @@ def test_a_source_lang_that_is_no_language_is_an_error_with_its_line(tmp_path):
     proc = run_build("check", cwd=root)
     assert proc.returncode == 1
     assert "docs/fr/drones.md:2: error: source_lang: 'de' is not a language of the site" in proc.stderr
+
+
+def test_translated_refuses_a_page_whose_paragraphs_were_merged(tmp_path):
+    """A translator merged two paragraphs: recording the page as current would shift every later
+    paragraph number. Refused with parity's own message, and nothing is written."""
+    root = copy_repo(tmp_path)
+    fr = root / "docs/fr/introduction.md"
+    fr.write_text(fr.read_text("utf-8").replace("para. 8].\n\nLe Comité", "para. 8]. Le Comité", 1), "utf-8")
+    (root / "docs/en/introduction.md").write_text(  # the source changed too: the page is behind
+        (root / "docs/en/introduction.md").read_text("utf-8").replace("in December 2023", "in December 2023 ", 1)
+        .replace("The WCO launched", "The WCO started", 1), "utf-8")
+    before = {p: p.read_bytes() for top in ("docs", "translations") for p in (root / top).rglob("*") if p.is_file()}
+    proc = run_build("translated", "docs/fr/introduction.md", cwd=root)
+    assert proc.returncode == 1, proc.stderr
+    here = next(n for n, line in enumerate(fr.read_text("utf-8").split("\n"), 1) if "L'OMD a publié un premier" in line)
+    (line,) = [ln for ln in proc.stderr.splitlines() if ": error: " in ln]
+    assert line.startswith(f"docs/fr/introduction.md:{here}: error: paragraph 1 of 'Lien avec les éditions "
+                           "précédentes' holds what docs/en/introduction.md:"), line
+    assert "merged? (2 paragraphs there, 1 paragraph here); not recorded as current" in line
+    assert "Traceback" not in proc.stderr
+    assert before == {p: p.read_bytes() for p in before}
+    assert states(root)[("introduction.md", "fr")] is State.STALE

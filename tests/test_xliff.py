@@ -58,7 +58,10 @@ def repo(tmp_path) -> Path:
 def test_export_writes_one_valid_file_per_chapter(repo, schema):
     files = export(repo)
     chapters = sorted(p.stem for p in (repo / "docs/fr").glob("*.md"))
-    assert sorted(f.stem for f in files) == chapters
+    studies = sorted(p.parent.name for p in (repo / "casestudies").glob("*/fr.md"))
+    assert sorted(f.stem for f in files if f.parent.name == "fr") == chapters
+    assert sorted(f.stem for f in files if f.parent.name == "casestudies") == studies  # one file per case study
+    files = [f for f in files if f.parent.name == "fr"]
     for f in files:
         doc = etree.parse(str(f))
         assert schema.validate(doc), f"{f.name}: {schema.error_log.last_error}"
@@ -219,3 +222,145 @@ def test_import_refuses_what_is_no_xliff(repo, tmp_path):
     proc = run_build("xliff", "export", cwd=repo)
     assert proc.returncode == 2 and "--lang fr" in proc.stderr
     shutil.rmtree(tmp_path / "repo" / "build", ignore_errors=True)
+
+
+# --- A round trip through the storage API of Weblate and Pootle (translate-toolkit) ----------
+def _toolkit_units(path: Path):
+    xliff = pytest.importorskip("translate.storage.xliff")
+    store = xliff.xlifffile.parsefile(str(path))
+    return store, {u.getid().split("\x04")[-1]: u for u in store.units}
+
+
+def _retext(unit, old: str, new: str) -> None:
+    """A translator's edit of the words, the codes kept where they are (rich_target: how a tool
+    that shows codes as tags writes them back)."""
+    from translate.storage.placeables import StringElem
+
+    (whole,) = unit.rich_target
+    parts = [StringElem(str(p).replace(old, new)) if type(p) is StringElem else p for p in whole.sub]
+    assert any(old in str(p) for p in whole.sub), old
+    unit.rich_target = [StringElem(parts)]
+
+
+def test_a_cat_round_trip_imports_the_good_targets_and_refuses_the_damaged_ones(repo):
+    intro, method = repo / "build/xliff/fr/introduction.xlf", repo / "build/xliff/fr/methodology.xlf"
+    page = repo / "docs/fr/introduction.md"
+    export(repo)
+    store, tu = _toolkit_units(intro)
+    tu["b2"].target = "Le projet « Douanes intelligentes »"  # (Weblate's way: the target as text)
+    _retext(tu["b3"], "L'OMD a lancé le projet", "L'OMD a démarré le projet")
+    store.save()
+    proc = run_build("xliff", "import", str(intro), cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "docs/fr/introduction.md: written, marked current" in proc.stdout
+    text = page.read_text("utf-8")
+    assert "## Le projet « Douanes intelligentes » {#intro-project}" in text
+    assert "L'OMD a démarré le projet Douanes intelligentes en décembre 2023" in text
+    assert "[@wco2025pc0790, para. 1]." in text
+
+    # The next round: some targets edited well, others damaged as a CAT tool damages them.
+    export(repo)
+    store, tu = _toolkit_units(intro)
+    tu["b2"].target = "Le projet Douanes intelligentes"  # good
+    # Weblate's pitfall: a target set as text keeps its codes and puts the text before them,
+    # so the citation comes back re-typed as text *and* as its code.
+    tu["b5"].target = "Le projet vise les objectifs stratégiques suivants [@wco2025pc0790, para. 2] :"
+    tu["b4"].target = "Objectifs ([voir le portail](https://scp.wcoomd.org/))"  # a link typed in
+    target = tu["b3"].xmlelement.find("{%s}target" % NS["x"])  # a code dropped
+    code = target.find("{%s}ph" % NS["x"])
+    target.text = (target.text or "") + (code.tail or "")
+    target.remove(code)
+    store.save()
+    store, tu = _toolkit_units(method)
+    tu["b2"].target = "Les sources"  # good, in another file of the same import
+    store.save()
+    before = sources(repo)
+    proc = run_build("xliff", "import", str(intro), str(method), cwd=repo)
+    assert proc.returncode == 1
+    refused = [ln.removeprefix("build_report: error: ") for ln in proc.stderr.splitlines()
+               if ln.startswith(("build/", "build_report: error: build/"))]
+    assert refused == [
+        "build/xliff/fr/introduction.xlf: unit 'b3': the protected code 1 ('[@wco2025pc0790, para. 1]') was lost",
+        "build/xliff/fr/introduction.xlf: unit 'b4': a link typed as text in the translation ('[voir le portail]"
+        "(https://scp.wcoomd.org/)'): a CAT tool must carry the codes of the source, not re-type them; keep the "
+        "tag and remove the typed text",
+        "build/xliff/fr/introduction.xlf: unit 'b5': a citation typed as text in the translation ('[@wco2025pc0790, "
+        "para. 2]'): a CAT tool must carry the codes of the source, not re-type them; keep the tag and remove the "
+        "typed text"], proc.stderr
+    assert "nothing was written" in proc.stderr and "Traceback" not in proc.stderr
+    assert sources(repo) == before
+
+
+def test_an_import_that_check_would_refuse_is_refused_with_checks_message(repo):
+    """A target whose codes are intact but whose page would fail `check` (a number changed in a
+    current translation): the import says what check would, for the unit, and writes nothing."""
+    intro, page = repo / "build/xliff/fr/introduction.xlf", repo / "docs/fr/introduction.md"
+    export(repo)
+    store, tu = _toolkit_units(intro)
+    _retext(tu["b3"], "en décembre 2023", "en décembre 2024")
+    store.save()
+    before = sources(repo)
+    proc = run_build("xliff", "import", str(intro), cwd=repo)
+    assert proc.returncode == 1
+    assert sources(repo) == before
+    (line,) = [ln.removeprefix("build_report: error: ") for ln in proc.stderr.splitlines() if "unit 'b3'" in ln]
+    prefix = "build/xliff/fr/introduction.xlf: unit 'b3': "
+    assert line.startswith(prefix), line
+    # The same page written by hand: `check` says exactly that.
+    page.write_text(page.read_text("utf-8").replace("en décembre 2023", "en décembre 2024", 1), "utf-8")
+    check = run_build("check", cwd=repo)
+    assert check.returncode == 1
+    assert line.removeprefix(prefix) in check.stderr.splitlines()
+
+
+def test_a_case_study_is_exported_and_imported(repo):
+    path = repo / "build/xliff/fr/casestudies/hk-validap.xlf"
+    fr = repo / "casestudies/hk-validap/fr.md"
+    assert path in export(repo)
+    assert etree.parse(str(path)).getroot().find("x:file", NS).get("original") == "casestudies/hk-validap/en.md"
+    store, tu = _toolkit_units(path)
+    _retext(tu["b1"], "Le 12 juin 2025, l'équipe", "Le 12 juin 2025, toute l'équipe")
+    store.save()
+    proc = run_build("xliff", "import", str(path), cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "casestudies/hk-validap/fr.md: written, marked current" in proc.stdout
+    text = fr.read_text("utf-8")
+    assert text.startswith("Le 12 juin 2025, toute l'équipe du projet") and "[@wco2025pc0790, para. 18]." in text
+
+    export(repo)
+    store, tu = _toolkit_units(path)
+    tu["b2"].target = "Projet — voir [le portail](https://scp.wcoomd.org/)."  # a link typed in
+    store.save()
+    before = sources(repo) | {"fr.md": fr.read_bytes()}
+    proc = run_build("xliff", "import", str(path), cwd=repo)
+    assert proc.returncode == 1
+    assert "build/xliff/fr/casestudies/hk-validap.xlf: unit 'b2': a link typed as text" in proc.stderr
+    assert sources(repo) | {"fr.md": fr.read_bytes()} == before
+
+
+def test_an_included_file_is_exported_once_as_itself(repo):
+    """Blocks typed in a file that pages include are translated in that file, once."""
+    for lang, text in (("en", "A note shared by the chapters, typed once [@wco2025pc0790, para. 4].\n"),
+                       ("fr", "Une note commune aux chapitres, écrite une fois [@wco2025pc0790, para. 4].\n")):
+        (repo / f"docs/{lang}/_shared").mkdir()
+        (repo / f"docs/{lang}/_shared/note.md").write_text(text, "utf-8")
+        page = repo / f"docs/{lang}/drones.md"
+        page.write_text(page.read_text("utf-8") + "\n{% include _shared/note.md %}\n", "utf-8")
+    for page in ("docs/fr/drones.md", "docs/fr/_shared/note.md"):
+        marked = run_build("translated", page, cwd=repo)
+        assert marked.returncode == 0, marked.stderr
+    assert (repo / "translations/fr/_shared/note.json").is_file()
+    files = export(repo)
+    path = repo / "build/xliff/fr/_shared/note.xlf"
+    assert path in files
+    drones = (repo / "build/xliff/fr/drones.xlf").read_text("utf-8")
+    assert "écrite une fois" not in drones and "typed once" not in drones  # (not twice)
+    store, tu = _toolkit_units(path)
+    _retext(tu["b1"], "écrite une fois", "rédigée une seule fois")
+    store.save()
+    proc = run_build("xliff", "import", str(path), cwd=repo)
+    assert proc.returncode == 0, proc.stderr
+    assert "docs/fr/_shared/note.md: written, marked current" in proc.stdout
+    assert (repo / "docs/fr/_shared/note.md").read_text("utf-8") == \
+        "Une note commune aux chapitres, rédigée une seule fois [@wco2025pc0790, para. 4].\n"
+    assert run_build("check", "--strict", cwd=repo).returncode == 0

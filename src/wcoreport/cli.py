@@ -211,7 +211,8 @@ def main(argv: list[str] | None = None, prog: str = "build_report.py") -> int:
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
-        count = sum(1 for p in exc.problems if p.severity is Severity.ERROR or args.strict)
+        count = sum(1 for p in exc.problems
+                    if p.severity is Severity.ERROR or (args.strict and p.severity is Severity.WARNING))
         print(f"build_report: {count} {'problem' if args.strict else 'error'}{'s' if count != 1 else ''} found"
               f"{' (--strict: warnings count)' if args.strict else ''}; nothing was written.", file=sys.stderr)
         return 1
@@ -376,21 +377,16 @@ def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, proje
         return intake_command(project, args)
     if args.pages:
         raise UsageError(f"'{args.command}' takes no file names (only 'translated' does)")
-    # Parity (markdown/parity.py) refuses a Council document, not the reviewers' site, which shows it.
-    parity = Severity.WARNING if args.draft or args.command == "site" else Severity.ERROR
     if args.draft and project.metadata is not None and project.metadata.final:
         raise UsageError("--draft: report.yml says final: true; a final document is no working draft")
+    parity = parity_rule(args, project)
     if args.command == "check" or project.metadata is None:  # (without report.yml: nothing to build)
         check_project(project, parity)
         _gate(args, project)
         from .translations import drift_lines
 
-        drift = drift_lines(project)
-        for line in drift:
+        for line in drift_lines(project):
             print(line, file=sys.stderr)
-        if drift:
-            print("build_report: once a translation is updated, record it: "
-                  "build_report.py translated docs/<lang>/<page>.md", file=sys.stderr)
         print(f"build_report: no errors in {len(project.chapters)} chapters, "
               f"{len(project.casestudies)} case studies.", file=sys.stderr)
         return 0
@@ -412,10 +408,23 @@ def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, proje
     return 0
 
 
+def parity_rule(args, project):
+    """How parity is reported for this command (markdown/parity.py's ParityRule): the
+    reviewers' site and a working draft show departures as warnings; a command that builds some
+    languages refuses the departures of those languages only; the final documents refuse any."""
+    from .markdown.parity import ParityRule
+
+    final = project.metadata is not None and project.metadata.final and args.command in ("check", "all", "report")
+    if args.draft or args.command == "site":
+        return ParityRule(Severity.WARNING)
+    languages = frozenset(args.lang) if args.lang and args.command != "check" else None
+    return ParityRule(Severity.ERROR, languages, final)
+
+
 def _gate(args, project) -> None:
     """The check's verdict, on every problem of the project: the build stops on an error (on
     a warning too with --strict), with all of them listed; else the warnings are printed."""
-    if project.problems.errors or project.metadata is None or (args.strict and project.problems.items):
+    if project.problems.failing(args.strict) or project.metadata is None:
         raise ContentError(project.problems.items)  # every problem, warnings too, printed once
     for problem in project.problems.items:
         print(problem, file=sys.stderr)
@@ -548,8 +557,12 @@ def _mark_translated(project, pages: list[Path]) -> int:
         except MarkError as exc:
             raise ToolError(str(exc)) from None
         rel = project.problems.relative(page.resolve())
-        print(f"{rel}: translation_of: {digest} (was {before.state.value}; translates "
-              f"docs/{before.source_lang}/{before.chapter}; its paragraphs in {project.problems.relative(record)})")
+        source = f"docs/{before.source_lang}/{before.chapter}"
+        if before.chapter.startswith("casestudies/"):  # (drift.mark_casestudy)
+            source = f"{before.chapter[:-3]}/{before.source_lang}.md"
+        what = "translation_of" if any(c.name == before.chapter for c in project.chapters) else "recorded current"
+        print(f"{rel}: {what}: {digest} (was {before.state.value}; translates "
+              f"{source}; its paragraphs in {project.problems.relative(record)})")
     return 0
 
 

@@ -17,6 +17,7 @@ T = TypeVar("T")
 
 
 class Severity(enum.IntEnum):
+    NOTICE = 0  # printed as a warning, but not one --strict counts: the normal lag of a translation
     WARNING = 1
     ERROR = 2
 
@@ -75,6 +76,11 @@ class Problems:
     def warning(self, path: Path | str, line: int, message: str) -> None:
         self._items.add(Problem(self.relative(path), line, message, Severity.WARNING))
 
+    def notice(self, path: Path | str, line: int, message: str) -> None:
+        """A warning that --strict does not make an error: the sources are as they should be
+        (a translation behind its source, in a bilingual report's normal state)."""
+        self._items.add(Problem(self.relative(path), line, message, Severity.NOTICE))
+
     def extend(self, problems: "Problems") -> None:
         self._items |= problems._items
 
@@ -94,8 +100,12 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.severity is Severity.WARNING]
 
+    def failing(self, strict: bool = False) -> list[Problem]:
+        """The problems that stop a build: the errors, and with --strict the warnings."""
+        return [p for p in self.items if p.severity is Severity.ERROR or (strict and p.severity is Severity.WARNING)]
+
     def raise_if_errors(self, strict: bool = False) -> None:
-        failing = self.items if strict else self.errors
+        failing = self.failing(strict)
         if failing:
             raise ContentError(failing)
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Problems
+from .diagnostics import ContentError, Problems
 from .markdown.blocks import PageBlocks, describe, page_blocks
 from .outputs import atomic_write
 from .translations import MarkError, State, chapter_translations, mark_current, normalize
@@ -89,7 +89,11 @@ def source_blocks(blocks: PageBlocks) -> list[SourceBlock]:
 
 def record(project: "Project", chapter: "Chapter", lang: str, digest: str, source: "PageAnalysis") -> Path:
     """Write the record of what the source said when its translation `lang` was made current."""
-    path = sidecar_path(project, lang, chapter.name)
+    return record_named(project, chapter.name, lang, digest, source)
+
+
+def record_named(project: "Project", name: str, lang: str, digest: str, source: "PageAnalysis") -> Path:
+    path = sidecar_path(project, lang, name)
     data = {
         "format": FORMAT,
         "source": project.problems.relative(source.path),
@@ -167,16 +171,24 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
-def mark_translated(project: "Project", path: Path) -> tuple[str, "Translation", Path]:
+def mark_translated(project: "Project", path: Path, structure_checked: bool = False) -> tuple[str, "Translation", Path]:
     """Record that a translation is current: what each source paragraph says now (the record
-    above), then its `translation_of` line. Returns the hash, the former state and the record."""
+    above), then its `translation_of` line. Returns the hash, the former state and the record.
+    Refused (ContentError, parity's message) while its structure departs from the source's,
+    unless the caller compared the text it wrote (`structure_checked`: an XLIFF import)."""
     from .markdown.analysis import analyse_chapter
 
     resolved = path.resolve()
+    studies = (project.root / "casestudies").resolve()
+    if resolved.is_relative_to(studies):
+        return mark_casestudy(project, resolved, structure_checked)
     docs = project.docs_dir.resolve()
     rel = resolved.relative_to(docs).as_posix() if resolved.is_relative_to(docs) else ""
     lang, _, name = rel.partition("/")
     chapter = next((c for c in project.chapters if c.name == name and lang in c.texts), None)
+    if chapter is None and lang in project.languages and lang != project.languages[0] and name \
+            and (docs / project.languages[0] / name).is_file() and resolved.is_file():
+        return mark_included(project, name, lang, structure_checked)  # a file the pages include
     state = chapter_translations(chapter, project.languages)[lang] if chapter is not None else None
     if state is None or state.state is State.SOURCE or state.expected is None:
         mark_current(project, path)  # not a translation: raises MarkError, saying why
@@ -187,6 +199,147 @@ def mark_translated(project: "Project", path: Path) -> tuple[str, "Translation",
     if source is None or problems.errors:
         first = problems.errors[0] if problems.errors else None
         raise MarkError(f"the source page docs/{source_lang}/{name} has errors ({first}): run 'build_report.py check'")
+    departure = None if structure_checked else first_departure(project, chapter, lang, source)
+    if departure is not None:
+        where, line, message = departure
+        refused = Problems(project.root)
+        refused.error(where, line, f"{message}; not recorded as current: a current translation has its source's "
+                                   f"structure (paragraph N is paragraph N in both languages)")
+        raise ContentError(refused.errors)
     sidecar = record(project, chapter, lang, state.expected, source)
     digest, before = mark_current(project, path)
     return digest, before, sidecar
+
+
+def first_departure(project: "Project", chapter: "Chapter", lang: str,
+                    source: "PageAnalysis") -> tuple[Path, int, str] | None:
+    """The first place where a translation departs from its source, as parity says it (or an
+    error of the translated page itself); None: it has its source's structure."""
+    from .markdown.analysis import analyse_chapter
+    from .markdown.parity import ChapterParity, compare
+
+    problems = Problems(project.root)
+    translated = analyse_chapter(project, lang, chapter.name, problems)
+    if translated is None or problems.errors:
+        first = problems.errors[0] if problems.errors else None
+        return (chapter.texts[lang].path, first.line if first else 1,
+                f"the page has errors ({first.message if first else 'it cannot be read'})")
+    found = ChapterParity(chapter.name, source.lang, lang,
+                          page_blocks(source), page_blocks(translated))
+    compare(found, problems)
+    return found.problems[0] if found.problems else None
+
+
+# --- case studies -------------------------------------------------------------------------
+# A case study's text is the Member's, with no front matter: which version of the source a
+# translation translates is the record's `source_hash` (translations/<lang>/casestudies/<id>.json).
+def casestudy_name(cid: str) -> str:
+    return f"casestudies/{cid}.md"
+
+
+def casestudy_recorded(project: "Project", cid: str, lang: str) -> str | None:
+    """The source version a case study's translation was recorded as translating, if any."""
+    return recorded_version(project, casestudy_name(cid), lang)
+
+
+def recorded_version(project: "Project", name: str, lang: str) -> str | None:
+    """The source version a text without front matter (a case study, an included file) was
+    recorded as translating, from its record; None: never recorded."""
+    try:
+        data = json.loads(sidecar_path(project, lang, name).read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("source_hash") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def casestudy_page(project: "Project", cid: str, lang: str) -> "PageAnalysis":
+    """A case study's text read as a page of its own (its blocks and their lines), for parity
+    and drift; its problems are the case study's checks' (analysis.py), not repeated here."""
+    from .markdown.analysis import analyse_text
+
+    study = project.casestudies[cid]
+    return analyse_text(project, lang, casestudy_name(cid), study.text_path(lang), study.texts[lang], 1,
+                        Problems(project.root), member_text=True)
+
+
+def mark_casestudy(project: "Project", path: Path, structure_checked: bool = False) -> tuple[str, "Translation", Path]:
+    """`translated casestudies/<id>/<lang>.md`: the record of what the source says now, once
+    the translation has its structure; the case study's files are not touched."""
+    from .markdown.parity import ChapterParity, compare
+    from .translations import Translation, source_hash
+
+    cid, lang = path.parent.name, path.stem
+    study = project.casestudies.get(cid)
+    rel = project.problems.relative(path)
+    source_lang = project.languages[0]
+    if study is None or path.name != f"{lang}.md" or lang not in study.texts:
+        raise MarkError(f"{rel}: not the text of a case study (casestudies/<id>/<language>.md)")
+    if lang == source_lang:
+        raise MarkError(f"{rel} is the source of case study '{cid}' ({lang}), not a translation; mark the other "
+                        "languages' texts")
+    source = casestudy_page(project, cid, source_lang)
+    found = ChapterParity(casestudy_name(cid), source_lang, lang, page_blocks(source),
+                          page_blocks(casestudy_page(project, cid, lang)))
+    if not structure_checked:  # (an XLIFF import compared the text it wrote: xliff_check.py)
+        compare(found, project.problems)
+    if found.problems:
+        where, line, message = found.problems[0]
+        refused = Problems(project.root)
+        refused.error(where, line, f"{message}; not recorded as current: a current translation has its source's "
+                                   f"structure")
+        raise ContentError(refused.errors)
+    recorded = casestudy_recorded(project, cid, lang)
+    digest = source_hash(study.texts[source_lang])
+    state = State.UNTRACKED if recorded is None else State.CURRENT if recorded == digest else State.STALE
+    sidecar = record_named(project, casestudy_name(cid), lang, digest, source)
+    return digest, Translation(casestudy_name(cid), lang, source_lang, state, recorded, digest), sidecar
+
+
+def casestudy_translations(project: "Project", cid: str) -> dict[str, "Translation"]:
+    """The state of each language's text of a case study (its source: the first language)."""
+    return recorded_translations(project, casestudy_name(cid), project.casestudies[cid].texts)
+
+
+def recorded_translations(project: "Project", name: str, texts: dict[str, str]) -> dict[str, "Translation"]:
+    """The state of each language's text of something without front matter (its source: the
+    first language), from the records: `texts`, language -> text."""
+    from .translations import Translation, source_hash
+
+    source_lang = project.languages[0]
+    expected = source_hash(texts[source_lang]) if source_lang in texts else None
+    out = {}
+    for lang in project.languages:
+        if lang == source_lang:
+            state, recorded = (State.SOURCE if lang in texts else State.MISSING), None
+        elif lang not in texts:
+            state, recorded = State.MISSING, None
+        else:
+            recorded = recorded_version(project, name, lang)
+            state = State.UNTRACKED if recorded is None else State.CURRENT if recorded == expected else State.STALE
+        out[lang] = Translation(name, lang, source_lang, state, recorded, expected)
+    return out
+
+
+def mark_included(project: "Project", name: str, lang: str,
+                  structure_checked: bool = False) -> tuple[str, "Translation", Path]:
+    """`translated docs/<lang>/_file.md` for a file included in the pages: its record, once
+    it has its source's structure (the file itself is not touched: it has no front matter)."""
+    from . import translatable
+    from .markdown.parity import ChapterParity, compare
+
+    item = translatable.find(project, name)
+    state = item.states[lang]
+    source = translatable.analysed(project, None, item, state.source_lang)
+    if not structure_checked:
+        found = ChapterParity(name, state.source_lang, lang, page_blocks(source),
+                              page_blocks(translatable.analysed(project, None, item, lang)))
+        compare(found, project.problems)
+        if found.problems:
+            where, line, message = found.problems[0]
+            refused = Problems(project.root)
+            refused.error(where, line, f"{message}; not recorded as current: a current translation has its "
+                                       "source's structure")
+            raise ContentError(refused.errors)
+    sidecar = record_named(project, name, lang, state.expected, source)
+    return state.expected, state, sidecar

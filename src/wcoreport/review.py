@@ -72,6 +72,7 @@ def redline_command(args, project, out) -> int:
 
     from .diagnostics import Severity
     from .markdown.gate import check_project
+    from .markdown.parity import ParityRule
     from .report.redline import build_redlines
     from .revisions import RevisionError, resolve
 
@@ -85,8 +86,10 @@ def redline_command(args, project, out) -> int:
         now = resolve(project.root, "HEAD").date
     except RevisionError as exc:
         raise ToolError(f"redline --since {args.since}: {exc}; nothing was written") from None
-    analysis = check_project(project, Severity.WARNING if args.draft else Severity.ERROR)
-    if project.problems.errors or project.metadata is None or (args.strict and project.problems.items):
+    # Parity as for `report` (cli.parity_rule): a redline of one language is not refused for another's pages.
+    rule = ParityRule(Severity.WARNING) if args.draft else ParityRule(Severity.ERROR, frozenset(args.lang or ()) or None)
+    analysis = check_project(project, rule)
+    if project.problems.failing(args.strict) or project.metadata is None:
         raise ContentError(project.problems.items)
     for problem in project.problems.items:
         print(problem, file=sys.stderr)

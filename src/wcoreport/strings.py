@@ -45,6 +45,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "sbs_status_intro": {"en": "Each chapter's source and translation, aligned block by block.",
                          "fr": "Le texte source et la traduction de chaque chapitre, alignés bloc par bloc."},
     "sbs_no_counterpart": {"en": "no counterpart", "fr": "sans équivalent"},
+    "sbs_markdown": {"en": "Markdown", "fr": "Markdown"},
     "sbs_differs": {"en": "structure differs", "fr": "structure différente"},
     "sbs_changed": {"en": "changed since the translation", "fr": "modifié depuis la traduction"},
     "sbs_counts": {"en": "{changed} changed in the source, {differs} not matching",

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,8 +45,12 @@ from lxml import etree
 from .drift import changes, mark_translated, read_record, source_blocks
 from .markdown.blocks import PageBlocks, describe, page_blocks
 from .outputs import atomic_write
-from .translations import MarkError, State, chapter_translations, source_hash
-from .xliff_markup import Code, inline_codes, unit_spans
+from . import translatable
+from .diagnostics import Problems
+from .markdown.parity import ChapterParity, compare
+from .translations import MarkError, State, source_hash
+from .xliff_check import check_imports
+from .xliff_markup import Code, inline_codes, joined, unit_spans
 
 if TYPE_CHECKING:
     from .markdown.gate import ProjectAnalysis
@@ -117,16 +122,19 @@ def _skeleton(lines: list[str], first: int, items, spans_of, unit_ids) -> list:
 
 
 def build_export(project: "Project", analysis: "ProjectAnalysis", name: str, lang: str) -> Export:
-    chapter = next(c for c in project.chapters if c.name == name)
-    states = chapter_translations(chapter, project.languages)
+    chapter = translatable.find(project, name)  # (a chapter or a case study: translatable.py)
+    states = chapter.states
     state = states[lang]
     source_lang = state.source_lang
-    src_pb = page_blocks(analysis.page(source_lang, name))
-    tr_pb = page_blocks(analysis.page(lang, name))
+    src_pb = page_blocks(translatable.analysed(project, analysis, chapter, source_lang))
+    tr_pb = page_blocks(translatable.analysed(project, analysis, chapter, lang))
     src_items, tr_items = _items(src_pb), _items(tr_pb)
     src_spans = [unit_spans(t) for _l, _e, t, _lb in src_items]
     tr_spans = [unit_spans(t) for _l, _e, t, _lb in tr_items]
     parity = analysis.parity.get((name, lang))
+    if parity is None and (chapter.casestudy is not None or chapter.included):  # (compared here)
+        parity = ChapterParity(name, source_lang, lang, src_pb, tr_pb)
+        compare(parity, Problems(project.root))
     # Which translation item answers each source item: by the parity alignment of blocks, the
     # footnote texts in order.
     counterpart: dict[int, int] = {}
@@ -253,8 +261,8 @@ def _target_parts(source_parts: list[str | Code], target: str) -> list[str | Cod
 
 
 def write_export(project: "Project", export: Export, path: Path) -> None:
-    chapter = next(c for c in project.chapters if c.name == export.chapter)
-    state = chapter_translations(chapter, project.languages)[export.lang]
+    chapter = translatable.find(project, export.chapter)
+    state = chapter.states[export.lang]
     source = chapter.texts[state.source_lang]
     page = chapter.texts[export.lang]
     lines, _nl = _body(page.path, page.body_line)
@@ -300,14 +308,15 @@ def write_export(project: "Project", export: Export, path: Path) -> None:
 
 
 def export_language(project: "Project", analysis: "ProjectAnalysis", lang: str, out: Path) -> tuple[list[Path], list[str]]:
-    """One XLIFF file per translated chapter of `lang`; the files and the warnings."""
+    """One XLIFF file per translated chapter and case study of `lang` (a case study's in
+    OUT/<lang>/casestudies/); the files and the warnings."""
     written, warnings = [], []
-    for chapter in project.chapters:
+    for chapter in translatable.every(project) + translatable.included(project, analysis):
         if lang not in chapter.texts:
             continue
-        state = chapter_translations(chapter, project.languages)[lang]
-        if state.state is State.SOURCE or analysis.page(lang, chapter.name) is None \
-                or analysis.page(state.source_lang, chapter.name) is None:
+        state = chapter.states[lang]
+        if state.state is State.SOURCE or (chapter.casestudy is None and not chapter.included and (
+                analysis.page(lang, chapter.name) is None or analysis.page(state.source_lang, chapter.name) is None)):
             continue
         export = build_export(project, analysis, chapter.name, lang)
         path = out / lang / (chapter.name[:-3] + ".xlf")
@@ -329,6 +338,17 @@ class Imported:
     complete: bool  # every unit translated and the source unchanged since the export
     untranslated: int
     source_changed: bool
+    xliff: Path = Path()  # the file it comes from
+    chapter: str = ""
+    lang: str = ""
+    body: str = ""  # the new text after the front matter (which the import keeps), with "\n"
+    body_line: int = 1
+    units: list[tuple[int, int, str]] = field(default_factory=list)  # (first line, last line, unit id)
+    state: State = State.CURRENT  # the page's translation state before the import
+
+    def unit_at(self, line: int) -> str | None:
+        """The id of the unit written at a line of the new page (None: the layout around them)."""
+        return next((uid for first, last, uid in self.units if first <= line <= last), None)
 
 
 def _parse(path: Path) -> etree._ElementTree:
@@ -339,9 +359,13 @@ def _parse(path: Path) -> etree._ElementTree:
         raise ExchangeError(f"{path}: not a readable XML file: {exc}") from None
 
 
-def _content(element: etree._Element, where: str) -> tuple[str, list[tuple[str, str, str]]]:
-    """The Markdown of a <source>/<target>, and its codes as (kind, id, native)."""
+def _content(element: etree._Element, where: str,
+             plain: list[str] | None = None) -> tuple[str, list[tuple[str, str, str]]]:
+    """The Markdown of a <source>/<target>, and its codes as (kind, id, native); the pieces
+    of text between the codes (what the translator typed) are added to `plain`."""
+    plain = [] if plain is None else plain
     text = [element.text or ""]
+    plain.append(element.text or "")
     codes: list[tuple[str, str, str]] = []
     for child in element:
         tag = etree.QName(child).localname if isinstance(child.tag, str) else ""
@@ -350,7 +374,7 @@ def _content(element: etree._Element, where: str) -> tuple[str, list[tuple[str, 
             codes.append((tag, child.get("id", ""), native))
             text.append(native)
         elif tag in ("mrk", "g"):  # a tool's own marks around text: their text counts
-            inner, inner_codes = _content(child, where)
+            inner, inner_codes = _content(child, where, plain)
             text.append(inner)
             codes += inner_codes
         elif tag == "x":
@@ -359,6 +383,7 @@ def _content(element: etree._Element, where: str) -> tuple[str, list[tuple[str, 
         elif isinstance(child.tag, str):
             raise ExchangeError(f"{where}: unexpected <{tag}> in the text")
         text.append(child.tail or "")
+        plain.append(child.tail or "")
     return "".join(text), codes
 
 
@@ -379,9 +404,9 @@ def read_import(project: "Project", path: Path) -> Imported:
         assert skeleton["format"] == SKELETON_FORMAT and isinstance(parts, list)
     except (ValueError, KeyError, TypeError, AssertionError):
         raise ExchangeError(f"{name}: its skeleton (<skl>) is missing or damaged: export the chapter again") from None
-    chapter = next((c for c in project.chapters if c.name == page_name), None)
+    chapter = translatable.find(project, page_name) if isinstance(page_name, str) else None
     if chapter is None or lang not in chapter.texts:
-        raise ExchangeError(f"{name}: docs/{lang}/{page_name} is not a chapter of the nav")
+        raise ExchangeError(f"{name}: {page_name} in '{lang}' is not a chapter of the nav nor a case study")
     page = chapter.texts[lang]
     lines, newline = _body(page.path, page.body_line)
     if _body_hash("\n".join(lines[page.body_line - 1:])) != skeleton.get("page_body_hash"):
@@ -389,44 +414,92 @@ def read_import(project: "Project", path: Path) -> Imported:
                             "edits would be lost; export the chapter again and carry them over")
     units: dict[str, tuple[str, str | None]] = {}
     untranslated = 0
+    refused: list[str] = []  # one line a damaged unit: all are said, then nothing is written
     for tu in files[0].iter(_X + "trans-unit"):
-        uid = tu.get("id", "")
-        where = f"{name}: unit '{uid}'"
-        source = tu.find(_X + "source")
-        target = tu.find(_X + "target")
-        if source is None:
-            raise ExchangeError(f"{where}: no <source>")
-        src_text, src_codes = _content(source, where)
-        if target is None or (not len(target) and not (target.text or "").strip()):
-            units[uid] = (src_text, None)
-            untranslated += 1
-            continue
-        tgt_text, tgt_codes = _content(target, where)
-        _same_codes(where, src_codes, tgt_codes)
-        units[uid] = (src_text, tgt_text)
-        if target.get("state", "translated" if tu.get("approved") == "yes" else "") not in DONE:
-            untranslated += 1
+        try:
+            untranslated += _read_unit(tu, name, units)
+        except ExchangeError as exc:
+            refused.append(str(exc))
+    if refused:
+        raise ExchangeError("\n".join(refused))
     out = []
+    placed: list[tuple[int, int, str]] = []  # each unit's lines in the new page (first, last, id)
+    line = page.body_line
     for part in parts:
         if isinstance(part, str):
             out.append(part)
+            line += part.count("\n")
             continue
         uid = part.get("unit") if isinstance(part, dict) else None
         if uid not in units:
             raise ExchangeError(f"{name}: unit '{uid}' is missing (the file has lost a unit): nothing was written")
         src_text, tgt_text = units[uid]
-        out.append(tgt_text if tgt_text is not None else src_text)
+        written = tgt_text if tgt_text is not None else src_text
+        out.append(written)
+        placed.append((line, line + written.count("\n"), uid))
+        line += written.count("\n")
     front = "\n".join(lines[:page.body_line - 1])
     text = (front + "\n" if front or page.body_line > 1 else "") + "".join(out)
     source = chapter.texts[source_lang_of(skeleton, chapter, project)]
     changed = source_hash(source.body) != skeleton.get("source_hash")
+    state = chapter.states[lang].state
     bom = "\ufeff" if page.path.read_bytes().startswith(b"\xef\xbb\xbf") else ""  # (kept as it was)
-    return Imported(page.path, bom + text.replace("\n", newline), untranslated == 0 and not changed, untranslated, changed)
+    return Imported(page.path, bom + text.replace("\n", newline), untranslated == 0 and not changed, untranslated, changed,
+                    path, page_name, lang, "".join(out), page.body_line, placed, state)
+
+
+def _read_unit(tu: etree._Element, name: str, units: dict[str, tuple[str, str | None]]) -> int:
+    """One <trans-unit> checked, into `units`; 1 if it is not translated yet, else 0."""
+    uid = tu.get("id", "")
+    where = f"{name}: unit '{uid}'"
+    source = tu.find(_X + "source")
+    target = tu.find(_X + "target")
+    if source is None:
+        raise ExchangeError(f"{where}: no <source>")
+    src_text, src_codes = _content(source, where)
+    if target is None or (not len(target) and not (target.text or "").strip()):
+        units[uid] = (src_text, None)
+        return 1
+    typed: list[str] = []
+    tgt_text, tgt_codes = _content(target, where, typed)
+    _same_codes(where, src_codes, tgt_codes)
+    _no_typed_markup(where, typed)
+    units[uid] = (src_text, tgt_text)
+    return int(target.get("state", "translated" if tu.get("approved") == "yes" else "") not in DONE)
 
 
 def source_lang_of(skeleton: dict, chapter, project) -> str:
     lang = skeleton.get("source_lang")
     return lang if lang in chapter.texts else project.languages[0]
+
+
+def _no_typed_markup(where: str, typed: list[str]) -> None:
+    """What the translator typed between the codes is text: Markdown typed there (a citation,
+    a link, an id, a directive, raw HTML) would reach the page unprotected and unchecked
+    against the source — the round trip of a tool that re-types a code as text (TOOLCHAIN.md)."""
+    text = OBJECT.join(typed)  # (a code's place: a link cannot be made across it)
+    html = RAW_HTML.search(text)
+    if html:
+        raise ExchangeError(f"{where}: raw HTML typed in the translation ({html.group(0)!r}): a CAT tool must "
+                            "carry the codes of the source, not re-type markup")
+    parts = inline_codes(text)
+    for k, part in enumerate(parts):
+        if isinstance(part, Code) and (part.kind == "ph" or part.ctype in ("link", "image")):
+            what = {"x-citation": "a citation", "x-footnote-reference": "a footnote reference",
+                    "x-directive": "a directive", "x-attributes": "an id or attribute", "x-code": "code",
+                    "x-reference": "a cross-reference", "link": "a link", "image": "an image"}.get(part.ctype, "markup")
+            typed = part.native
+            if part.kind == "bpt":  # the whole link, to its closing half
+                end = next(j for j in range(k + 1, len(parts))
+                           if isinstance(parts[j], Code) and parts[j].kind == "ept" and parts[j].pair == part.pair)
+                typed = joined(parts[k:end + 1])
+            raise ExchangeError(f"{where}: {what} typed as text in the translation "
+                                f"({typed.replace(OBJECT, '<tag>')!r}): a CAT tool must carry the codes of the "
+                                "source, not re-type them; keep the tag and remove the typed text")
+
+
+OBJECT = "\ufffc"
+RAW_HTML = re.compile(r"<(?:[A-Za-z][\w:-]*|/[A-Za-z][\w:-]*|!--)[^<>]*>?")
 
 
 def _same_codes(where: str, source: list[tuple[str, str, str]], target: list[tuple[str, str, str]]) -> None:
@@ -460,6 +533,9 @@ def import_files(project: "Project", paths: list[Path]) -> list[tuple[Imported, 
     twice = [p for p, n in seen.items() if n > 1]
     if twice:
         raise ExchangeError(f"{project.problems.relative(twice[0])}: given twice: import one file per page")
+    refused = check_imports(project, imports)  # what `check` would refuse in the pages, before any is written
+    if refused:
+        raise ExchangeError("\n".join(refused))
     done = []
     for imported in imports:
         current = imported.path.read_bytes()
@@ -469,7 +545,7 @@ def import_files(project: "Project", paths: list[Path]) -> list[tuple[Imported, 
                 tmp.write_bytes(new)
         if imported.complete:
             try:
-                mark_translated(project, imported.path)
+                mark_translated(project, imported.path, structure_checked=True)
                 what = "written, marked current"
             except MarkError as exc:
                 what = f"written; not marked current: {exc}"

@@ -33,7 +33,7 @@ from ..diagnostics import Problems, Remembered
 from ..pandoc import WARNED, ToolError, ToolMissing
 from ..strings import text
 from . import pandoc_warnings
-from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_page
+from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_member_text, expand_page
 from ..data import DataTable, format_value
 from ..data.charts import alt_text, chart_caption
 from .pandoc_ast import Node, attribute, children, cites, from_json, inlines, map_inlines, plain, stringify, table
@@ -232,12 +232,18 @@ def _anchor(node: Node) -> str:
         return "@" + c[0][0]["citationId"]
     if kind == "Div" and (cid := attribute(c[0], "data-casestudy")) is not None:
         return f'data-casestudy="{cid}"'  # the line of its directive (dialect.py)
+    if kind == "Div":
+        for key in ("data-table", "data-chart"):  # {% table %}, {% chart %}: the line of the directive too
+            if (name := attribute(c[0], key)) is not None:
+                return f'{key}="{name}"'
     if kind in ("Table", "Figure") and c[0][0]:
         return "#" + c[0][0]  # typed as {#tbl:id} / {#fig:id}
     for child in children(node):  # a container: the first thing in it that can be found
         for item in child:  # (not in a footnote: its text is typed elsewhere)
             if isinstance(item, dict) and item.get("t") != "Note" and (found := _anchor(item)):
                 return found
+    if kind == "Div" and c[0][1]:  # an empty block of a directive ({% casestudies %}): its line
+        return "{." + c[0][1][0]
     return ""
 
 
@@ -636,6 +642,23 @@ def analyse_chapter(project: "Project", lang: str, name: str, problems: Problems
         return None
     path, text_ = expanded
     return _analyse(project, lang, name, path, text_, parse_pages([text_.text], results(project))[0], problems)
+
+
+def analyse_casestudy(project: "Project", lang: str, cid: str, problems: Problems) -> PageAnalysis:
+    """One case study's text alone (the language's analysis reads them all at once)."""
+    path, expanded = _expand_casestudy(project, lang, cid, problems)
+    return _analyse(project, lang, f"casestudies/{cid}.md", path, expanded,
+                    parse_pages([expanded.text], results(project))[0], problems)
+
+
+def analyse_text(project: "Project", lang: str, name: str, path: Path, body: str, body_line: int,
+                 problems: Problems, member_text: bool = False) -> PageAnalysis:
+    """A chapter's page from a text that is not its file (yet): what an XLIFF import would
+    write, analysed as the check analyses the file, before anything is written. `member_text`:
+    a Member's case-study text, under its stricter rules (dialect.expand_member_text)."""
+    expanded = expand_member_text(project, lang, body, path, problems) if member_text else \
+        expand_page(project, lang, body, path, body_line, problems)
+    return _analyse(project, lang, name, path, expanded, parse_pages([expanded.text], results(project))[0], problems)
 
 
 @dataclass

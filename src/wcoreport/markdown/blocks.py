@@ -31,6 +31,10 @@ _NUMBER = {
 
 _IMAGE_ONLY = {"Image", "Space", "SoftBreak", "LineBreak"}
 
+# A block made from data/ (analysis.data_blocks): what the translator writes is this line, the
+# same in both languages; its labels and numbers come from the data, in each language's form.
+DATA_DIRECTIVE = re.compile(r"^\s*\{%\s*(table|chart)\s+['\"]?([^'\"\s%]+)['\"]?\s*%\}\s*$")
+
 
 def is_numbered_paragraph(block: Node) -> bool:
     """A body paragraph the report numbers, at the top level of a chapter (report/numbering.py):
@@ -55,7 +59,7 @@ class Block:
     level: int = 0  # headings
     citations: tuple[str, ...] = ()  # citation keys and @fig/@tbl references, in order
     footnotes: int = 0
-    values: tuple[str, ...] = ()  # the numbers in its text, normalized, sorted
+    values: tuple[str, ...] = ()  # the numbers in its text, normalized, in order
     shape: tuple[int, ...] = ()  # list: (items,); table: (rows, columns)
     text: str = ""  # its Markdown as typed (empty when typed in an included file)
 
@@ -140,7 +144,7 @@ def _details(node: Node, lang: str) -> tuple[tuple[str, ...], int, tuple[str, ..
         raw = re.sub(r"[ \u00a0\u202f]", "", m.group(0))
         raw = raw.replace(",", "") if lang != "fr" else raw.replace(",", ".")
         values.append(raw)
-    return tuple(cites), notes, tuple(sorted(values))
+    return tuple(cites), notes, tuple(values)
 
 
 def _shape(node: Node) -> tuple[int, ...]:
@@ -204,6 +208,7 @@ def _page_blocks(page: PageAnalysis, lines: list[str]) -> PageBlocks:
     blocks: list[Block] = []
     section, section_id, in_section = "", "", 0
     definitions: list[tuple[int, int, str]] = []
+    typed: dict[Path, list[str]] = {}
     for i, node in enumerate(page.blocks):
         path, line = starts[i] if i < len(starts) else (page.path, 0)
         kind, ident, level = _kind(node)
@@ -212,6 +217,13 @@ def _page_blocks(page: PageAnalysis, lines: list[str]) -> PageBlocks:
             # An id made from the title differs between languages by nature: only typed ids count.
             if not any(h.ident == ident and h.explicit for h in page.headings):
                 ident = ""
+        data = DATA_DIRECTIVE.match(_typed_line(lines, page.path, path, line, typed))
+        if data is not None:  # compared by the data it shows, not by the numbers of its labels
+            kind, ident = ("table", f"tbl:{data.group(2)}") if data.group(1) == "table" else \
+                ("figure", f"fig:{data.group(2)}")
+            block = Block(i, kind, ident, path, line, line, section, section_id)
+            blocks.append(block)
+            continue
         cites, notes, values = _details(node, page.lang)
         block = Block(i, kind, ident, path, line, line, section, section_id, level=level, citations=cites,
                       footnotes=notes, values=values, shape=_shape(node))
@@ -262,6 +274,20 @@ def _page_blocks(page: PageAnalysis, lines: list[str]) -> PageBlocks:
             continue
         ln += 1
     return PageBlocks(page, blocks, definitions)
+
+
+def _typed_line(lines: list[str], page_path: Path, path: Path, line: int, files: dict[Path, list[str]]) -> str:
+    """The line a block starts at, as typed (in the page, or in the file it includes)."""
+    if path == page_path:
+        source = lines
+    else:
+        if path not in files:
+            try:
+                files[path] = path.read_text("utf-8").replace("\r\n", "\n").split("\n")
+            except (OSError, UnicodeDecodeError):
+                files[path] = []
+        source = files[path]
+    return source[line - 1] if 0 < line <= len(source) else ""
 
 
 def describe(block: Block, lang: str = "en") -> str:

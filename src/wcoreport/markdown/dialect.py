@@ -494,16 +494,28 @@ def _casestudy_box(cid: str, path: Path, lineno: int, prefix: str, page: _Page) 
         page.out.add(f"{prefix}{_DIV}", path, lineno)
         page.out.add(prefix, path, lineno)
     text_path = study.text_path(page.lang)
-    text = study.texts.get(page.lang, "")
+    member = _Page(project, page.lang, problems, page.out, member_text=True, stack=page.stack)
+    _member_lines(study.texts.get(page.lang, ""), text_path, prefix, member)
+    _close_div(path, lineno, prefix, page)
+
+
+def expand_member_text(project: "Project", lang: str, text: str, path: Path, problems: Problems) -> Expanded:
+    """A Member's case-study text alone, as in its box (its blocks at the top level): for the
+    translation tools, which compare and exchange its blocks (drift.casestudy_page)."""
+    page = _Page(project, lang, problems, Expanded(), member_text=True)
+    _member_lines(text, path, "", page)
+    return page.out
+
+
+def _member_lines(text: str, text_path: Path, prefix: str, member: _Page) -> None:
+    """A Member's text, checked as untrusted text; HTML tags dropped (with a warning)."""
     if "<" in text:
         lines = text.split("\n")
         for n, line in enumerate(lines):
             masked = _mask_code(line)
             if HTML_TAG.search(masked):
-                problems.warning(text_path, n + 1, "HTML in a case study is not shown: its tags are dropped, "
-                                                   "its text kept")
+                member.problems.warning(text_path, n + 1, "HTML in a case study is not shown: its tags are "
+                                                          "dropped, its text kept")
                 lines[n] = HTML_TAG.sub("", line)
         text = "\n".join(lines)
-    member = _Page(project, page.lang, problems, page.out, member_text=True, stack=page.stack)
     _lines(text.split("\n"), text_path, 1, prefix, member)
-    _close_div(path, lineno, prefix, page)

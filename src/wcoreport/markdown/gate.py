@@ -21,7 +21,7 @@ from ..strings import missing as missing_strings
 from ..translations import check_translations
 from .analysis import (LanguageAnalysis, Located, Numbered, PageAnalysis, ProjectAnalysis, analyse_language,
                        context_digest)
-from .parity import check_parity
+from .parity import ParityRule, check_parity
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -29,10 +29,10 @@ if TYPE_CHECKING:
 CASESTUDY_PAGES = "casestudies"  # the site's folder of case-study pages, in each language
 
 
-def check_project(project: "Project", parity: Severity | None = Severity.ERROR) -> ProjectAnalysis:
+def check_project(project: "Project", parity: "ParityRule | Severity | None" = Severity.ERROR) -> ProjectAnalysis:
     """Analyse every page and check across pages; problems go to `project.problems`.
-    `parity`: how a translation that departs from its source's structure is reported (parity.py;
-    a warning for a working draft, None for not at all)."""
+    `parity`: how translations are compared with their sources is reported (parity.ParityRule;
+    a Severity: for a departing current translation of any language; None: not at all)."""
     # The languages side by side (pandoc reads one while Python checks the other); each reports
     # into its own collector, merged in order.
     reported = {lang: Problems(project.root) for lang in project.languages}
@@ -73,7 +73,7 @@ def check_language(project: "Project", lang: str, context: str, problems: Proble
 
 
 def check_across(project: "Project", checked: dict[str, LanguageCheck], context: str,
-                 parity: Severity | None) -> ProjectAnalysis:
+                 parity: "ParityRule | Severity | None") -> ProjectAnalysis:
     """What no language alone can tell (the interface's strings, links out of the project,
     references cited nowhere, translations up to date and parallel), once every language is
     checked (`checked`, in the project's order); the project's analysis."""

@@ -8,10 +8,14 @@ studies, figures, tables and lists, and in each block the same citation keys (in
 same number of footnotes and the same numbers (written each language's way: 1,000.5 / 1 000,5).
 
 Both pages are compared on their analysed trees (blocks.py): aligned by what each block is
-(difflib), the first place where they part is one error in the translation, at its line,
+(difflib), the first place where they part is one problem in the translation, at its line,
 naming the counterpart in the source; each aligned pair whose details differ is one more.
-A translation without `translation_of` was never recorded as a translation of this source:
-one warning says so, instead of an error for each paragraph.
+
+How that is reported depends on the translation's state (`ParityRule`): only a translation
+recorded as *current* is held to its source's structure. One *behind* its source (the normal
+lag of a bilingual report) gets one notice naming the source blocks that changed since, from
+drift.py's record; one never recorded (no `translation_of`) one warning, not compared. The
+Council's final documents (`final: true`) refuse both.
 
 The result is also a value (`ChapterParity`, the aligned pairs): the side-by-side view of the
 site shows it.
@@ -25,7 +29,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Problems, Severity
-from ..translations import source_language
+from ..drift import page_drift
+from ..translations import State, chapter_translations, source_language, translation_of_line
 from .blocks import Block, PageBlocks, describe, page_blocks
 
 if TYPE_CHECKING:
@@ -52,6 +57,7 @@ class ChapterParity:
     pairs: list[Pair] = field(default_factory=list)
     problems: list[tuple[Path, int, str]] = field(default_factory=list)  # (file, line, message)
     tracked: bool = True  # False: no translation_of, not compared
+    state: State = State.CURRENT  # its translation state (translations.py)
     holders: set = field(default_factory=set)  # (file, line) of paragraphs found merged or split
 
     @property
@@ -62,9 +68,41 @@ class ChapterParity:
 ParityReport = dict[tuple[str, str], ChapterParity]  # (chapter, translation language) -> result
 
 
-def check_parity(project: "Project", analysis: "ProjectAnalysis", severity: Severity | None) -> ParityReport:
-    """Compare every translated page with its source. Problems go to `project.problems` with
-    `severity` (None: none are reported, the result only is wanted)."""
+@dataclass(frozen=True)
+class ParityRule:
+    """How a command reports parity, by each translation's state (translations.py):
+
+    - *current* (its `translation_of` is the source as it is now): a structural difference is
+      `severity` if the command builds the page's language (`languages`, None: every language),
+      else a warning: a command for one language is never refused because of another's pages;
+    - *behind* (the source changed since): no parity problem, one notice naming the source
+      blocks added, removed or changed since (drift.py's record): the translator's to-do list;
+    - *never recorded* (no `translation_of`): one warning, not compared;
+    - `final` (the Council's final documents, `final: true`): each translation behind, never
+      recorded or departing is an error, in every language: the versions go out as one set.
+    `severity` None: nothing is reported (the result only is wanted)."""
+
+    severity: Severity | None = Severity.ERROR
+    languages: frozenset[str] | None = None
+    final: bool = False
+
+    @classmethod
+    def of(cls, rule: "ParityRule | Severity | None") -> "ParityRule":
+        return rule if isinstance(rule, ParityRule) else cls(rule)
+
+    def departure(self, lang: str) -> Severity:
+        if self.final:
+            return Severity.ERROR
+        if self.languages is not None and lang not in self.languages:
+            return Severity.WARNING
+        return self.severity or Severity.WARNING
+
+
+def check_parity(project: "Project", analysis: "ProjectAnalysis",
+                 rule: "ParityRule | Severity | None") -> ParityReport:
+    """Compare every translated page with its source; report by `rule` into `project.problems`
+    (a Severity: that rule for every language)."""
+    rule = ParityRule.of(rule)
     report: ParityReport = {}
     problems = project.problems
     for chapter in project.chapters:
@@ -75,26 +113,99 @@ def check_parity(project: "Project", analysis: "ProjectAnalysis", severity: Seve
         if source_page is None or not source_page.blocks:
             continue  # (a page pandoc could not read has its own error, and no blocks to compare)
         source = page_blocks(source_page)
+        states = chapter_translations(chapter, project.languages)
         for lang in project.languages:
             if lang == source_lang or chapter.name not in analysis.languages[lang].pages \
                     or not analysis.page(lang, chapter.name).blocks:
                 continue
-            text = chapter.texts[lang]
             found = ChapterParity(chapter.name, source_lang, lang, source,
-                                  page_blocks(analysis.page(lang, chapter.name)))
-            if text.meta.translation_of is None:
-                found.tracked = False
-                if severity is not None:
-                    problems.warning(text.path, 1, f"not translated yet (no translation_of): its paragraphs are not "
-                                                   f"compared with {_rel(problems, source_page.path)}; once it "
-                                                   f"is, run 'build_report.py translated "
-                                                   f"{_rel(problems, text.path)}'")
+                                  page_blocks(analysis.page(lang, chapter.name)), state=states[lang].state)
+            found.tracked = found.state is not State.UNTRACKED
             compare(found, problems)
             report[(chapter.name, lang)] = found
-            if severity is not None and found.tracked:
-                for path, line, message in found.problems:
-                    (problems.error if severity is Severity.ERROR else problems.warning)(path, line, message)
+            if rule.severity is not None:
+                path = chapter.texts[lang].path
+                _report(project, found, path, translation_of_line(path), source_page.path, rule,
+                        lambda: page_drift(project, chapter, found.lang, source_page, states[lang]))
+    if rule.severity is not None:
+        _casestudies(project, rule)
     return report
+
+
+def _casestudies(project: "Project", rule: ParityRule) -> None:
+    """Each case study's translations, compared and reported as a chapter's are; their state
+    comes from the record `translated` writes (drift.py: a Member's text has no front matter)."""
+    from ..drift import casestudy_name, casestudy_page, casestudy_translations, changes, read_record, source_blocks
+
+    source_lang = project.languages[0]
+    for cid, study in project.casestudies.items():
+        if source_lang not in study.texts:
+            continue
+        states = casestudy_translations(project, cid)
+        source = None
+        for lang in project.languages:
+            if lang == source_lang or lang not in study.texts:
+                continue
+            source = source or casestudy_page(project, cid, source_lang)
+            state, recorded = states[lang].state, states[lang].recorded
+            found = ChapterParity(casestudy_name(cid), source_lang, lang, page_blocks(source),
+                                  page_blocks(casestudy_page(project, cid, lang)), state=state)
+            found.tracked = state is not State.UNTRACKED
+            compare(found, project.problems)
+
+            def drift(lang=lang, recorded=recorded, source=source):
+                before = read_record(project, lang, casestudy_name(cid), recorded)
+                return None if before is None else changes(before, source_blocks(page_blocks(source)))
+
+            _report(project, found, study.text_path(lang), 1, study.text_path(source_lang), rule, drift,
+                    untracked="no record in translations/")
+
+
+def _report(project: "Project", found: ChapterParity, path: Path, line: int, source_path: Path,
+            rule: ParityRule, drift, untracked: str = "no translation_of") -> None:
+    """One translation's parity, by its state (ParityRule). `line`: where its state is
+    written; `drift()`: the source blocks changed since it was recorded (None: not recorded)."""
+    problems = project.problems
+    page, source = _rel(problems, path), _rel(problems, source_path)
+    if found.state is State.UNTRACKED:
+        message = (f"not translated yet ({untracked}): its paragraphs are not compared with {source}; "
+                   f"once it is, run 'build_report.py translated {page}'")
+        if rule.final:
+            problems.error(path, 1, f"final: true refuses this translation: {message}")
+        else:
+            problems.warning(path, 1, message)
+        return
+    if found.state is State.STALE:
+        message = behind_message(page, source, found.lang, drift())
+        if rule.final:
+            problems.error(path, line, "final: true refuses this translation: " + message)
+        else:
+            problems.notice(path, line, message)
+        return
+    severity = rule.departure(found.lang)
+    for path, line, message in found.problems:
+        if rule.final:
+            message = f"final: true refuses this translation: {message}"
+        (problems.error if severity is Severity.ERROR else problems.warning)(path, line, message)
+
+
+def behind_message(page: str, source: str, lang: str, changes) -> str:
+    """What changed in the source since the translation was made (`changes`, from drift.py's
+    record; None: not recorded): the one thing a translator of a page behind its source needs."""
+    head = f"behind its source: {source} changed since this page was translated"
+    tail = (f"; its paragraphs are compared with the source again once it is updated and recorded "
+            f"('build_report.py translated {page}')")
+    if changes is None:
+        return (f"{head} (what changed is not recorded: no translations/{lang}/ record of the version it "
+                f"translates; 'git log -p {source}' shows it){tail}")
+    if not changes:
+        return f"{head} (no block of it changed: only its spacing or line breaks){tail}"
+    listed = []
+    for change in changes:
+        where = f"{source}:{change.line}" if change.line else source
+        listed.append(f"{change.label} {change.kind} (" + ("after " if change.kind == "removed" else "")
+                      + f"{where})")
+    return f"{head}: {'; '.join(listed)}{tail}"
 
 
 def _rel(problems: Problems, path: Path) -> str:
@@ -282,6 +393,9 @@ def _difference(s: Block, t: Block) -> str:
     if s.values != t.values:
         only_s = [v for v in s.values if v not in t.values]
         only_t = [v for v in t.values if v not in s.values]
+        if not only_s and not only_t and sorted(s.values) == sorted(t.values):
+            return (f"the same numbers in another order ({', '.join(t.values)} here, {', '.join(s.values)} there: a "
+                    "reader comparing the versions pairs them in order)")
         return (f"other numbers ({', '.join(only_t) or 'none'} here, where there is "
                 f"{', '.join(only_s) or 'none'})")
     if s.shape != t.shape:

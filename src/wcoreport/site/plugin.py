@@ -168,7 +168,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             chapter = next(c for c in self.project.chapters if c.name == name)
             if lang in chapter.texts:
                 page = sidebyside.chapter_page(self.project, self.analysis, self.translations, parity, lang,
-                                               chapter.texts[lang].title, numbers)
+                                               chapter.texts[lang].title, numbers, self.rendered,
+                                               config.use_directory_urls)
                 add_generated_page(files, config, lang, self.project.languages[0], sidebyside.page_name(name), page)
 
     def _shows(self, lang: str, rel: str) -> str:

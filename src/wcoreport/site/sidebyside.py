@@ -7,7 +7,9 @@ that changed in the source since the translation (drift.py) highlighted with a w
 diff, and those without a matching counterpart marked. The stale banner of a translation lists
 the changed blocks; the status page links to every side-by-side page.
 
-Everything from the sources is escaped here (`html.escape`): Markdown is shown as typed.
+Each block is shown as readers see it on its page (rendered_blocks.py: the HTML the site made
+of it, its words changed since the translation marked), its Markdown a click away for
+translators (<details>). Everything else from the sources is escaped here (`html.escape`).
 """
 
 from __future__ import annotations
@@ -118,9 +120,20 @@ def drift_banner(changes: list[Change] | None, lang: str, side_by_side_href: str
 
 def chapter_page(project: "Project", analysis: "ProjectAnalysis", translations: dict[str, dict[str, Translation]],
                  parity: ChapterParity, lang: str, title: str,
-                 numbers: dict[str, dict[tuple[str, int], int]] | None = None) -> str:
+                 numbers: dict[str, dict[tuple[str, int], int]] | None = None,
+                 rendered: dict[str, dict] | None = None, directory_urls: bool = True) -> str:
     """The Markdown (one raw HTML block) of a chapter's side-by-side page, in `lang`.
-    `numbers`: paragraph_numbers by language, if already counted (one count serves all pages)."""
+    `numbers`: paragraph_numbers by language, if already counted (one count serves all pages);
+    `rendered`: the site's HTML of the pages (language -> page -> render.RenderedPage), to show
+    the blocks as on their page (else their Markdown)."""
+    from .render import page_url
+    from .rendered_blocks import mark_words, rebased, split_blocks
+
+    here, there = page_url(page_name(parity.chapter), directory_urls), page_url(parity.chapter, directory_urls)
+    shown: dict[str, list[str] | None] = {}
+    for side, blocks in ((parity.source_lang, parity.source), (parity.lang, parity.translation)):
+        page = (rendered or {}).get(side, {}).get(parity.chapter)
+        shown[side] = split_blocks(page.html, len(blocks.blocks)) if page is not None else None
     changes = chapter_drift(project, analysis, translations, parity.chapter, parity.lang) or []
     changed_at = {c.line: c for c in changes if c.kind != "removed"}
     numbers = numbers if numbers is not None else {}
@@ -144,8 +157,16 @@ def chapter_page(project: "Project", analysis: "ProjectAnalysis", translations: 
                 return f'<td class="wco-sbs-none">{_esc(text("sbs_no_counterpart", lang))}</td>'
             number = numbers.get((parity.chapter, block.index))
             num = f'<span class="wco-sbs-num">{_esc(short)} {number}</span>' if number else ""
-            body = _words(with_diff) if with_diff is not None else _esc(block.text or block.kind)
-            return f'<td lang="{html.escape(side_lang)}">{num}<div class="wco-sbs-text">{body}</div></td>'
+            markdown = _words(with_diff) if with_diff is not None else _esc(block.text or block.kind)
+            blocks_html = shown.get(side_lang)
+            if blocks_html is None or block.index >= len(blocks_html):  # (not rendered: the Markdown)
+                return f'<td lang="{html.escape(side_lang)}">{num}<div class="wco-sbs-text">{markdown}</div></td>'
+            body = rebased(blocks_html[block.index], there, here)
+            if with_diff is not None:
+                body = mark_words(body, with_diff.old)
+            source = (f'<details class="wco-sbs-markdown"><summary>{_esc(text("sbs_markdown", lang))}</summary>'
+                      f'<div class="wco-sbs-text">{markdown}</div></details>')
+            return f'<td lang="{html.escape(side_lang)}">{num}<div class="wco-sbs-page">{body}</div>{source}</td>'
 
         flags = []
         if change is not None:
@@ -161,7 +182,8 @@ def chapter_page(project: "Project", analysis: "ProjectAnalysis", translations: 
                                            target=_language(parity.lang, lang))
     heading = f"{text('sbs_title', lang)} — {title}"
     # The theme writes the page title into the page and the search index unescaped.
-    return (f"---\ntitle: {json.dumps(html.escape(heading), ensure_ascii=False)}\n---\n\n"
+    # The page's whole width: two columns of text need it (Material hides its side bars).
+    return (f"---\ntitle: {json.dumps(html.escape(heading), ensure_ascii=False)}\nhide:\n  - navigation\n  - toc\n---\n\n"
             f'<h1 id="side-by-side">{_esc(heading)}</h1>\n\n<p>{_esc(intro)}</p>\n\n'
             f'<div class="wco-sbs"><table><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table></div>\n')
 
