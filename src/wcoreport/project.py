@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assessments import Assessment, load_assessments
+from .assessments import FOLDER as ASSESSMENTS, Assessment, load_assessments
 from .bibliography import Bibliography, load_bibliography
 from .casestudies import CaseStudy, load_casestudies
 from .chapters import Chapter, SiteLayout, load_chapters, load_site_layout
@@ -79,7 +79,7 @@ def load_project(root: Path | str) -> Project:
     tables |= {t.name: t for t in casestudy_counts(casestudies, technologies, languages)}
     charts = load_charts(root, languages, tables, problems)
     assessments = load_assessments(root, languages, {c.name for c in chapters}, set(casestudies), problems)
-    _check_tool_nav(layout, assessments, problems)
+    _check_tool_nav(root, layout, problems)
     # Without valid metadata nothing can be built, but the pages are still checked, so that one
     # run lists every problem.
     project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography,  # type: ignore[arg-type]
@@ -87,11 +87,11 @@ def load_project(root: Path | str) -> Project:
     return project
 
 
-def _check_tool_nav(layout: SiteLayout, assessments: dict[str, Assessment], problems: Problems) -> None:
+def _check_tool_nav(root: Path, layout: SiteLayout, problems: Problems) -> None:
     """A nav entry of a generated page names a tool of assessments/."""
     for name, line in layout.generated:
         folder, _, file = name.partition("/")
-        if folder == "assessments" and not (file.endswith(".md") and file[:-3] in assessments):
+        if folder == ASSESSMENTS and not (file.endswith(".md") and (root / ASSESSMENTS / f"{file[:-3]}.yml").is_file()):
             problems.error(layout.path, line, f"nav entry '{name}': no tool assessments/{file[:-3]}.yml "
                                               "(a tool's page is assessments/<id>.md)")
 
