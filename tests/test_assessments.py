@@ -94,7 +94,7 @@ def _letters(text: str) -> str:
 
 
 def paper(report_dir: Path, output_name: str, tool: str, lang: str, fmt: str) -> Path:
-    return report_dir / f"{output_name}-assessment-{tool}-{lang}.{fmt}"
+    return report_dir / f"{output_name}-self-assessment-{tool}-{lang}-questionnaire.{fmt}"
 
 
 @pytest.mark.slow
@@ -157,7 +157,7 @@ def test_site_links_the_paper_files(site_dir, output_name):
     for lang, prefix in (("en", ""), ("fr", "fr/")):
         html = (site_dir / prefix / "assessments" / "ai-ml" / "index.html").read_text("utf-8")
         for fmt in ("pdf", "docx"):
-            name = f"{output_name}-assessment-ai-ml-{lang}.{fmt}"
+            name = f"{output_name}-self-assessment-ai-ml-{lang}-questionnaire.{fmt}"
             assert f'downloads/{name}"' in html
             assert (site_dir / "downloads" / name).is_file()
 
@@ -195,7 +195,7 @@ def test_hostile_question_text_stays_text_everywhere(tmp_path):
         assert "<" not in block
     from pypdf import PdfReader
 
-    pdf = out / "report" / next(p.name for p in (out / "report").iterdir() if "assessment-blockchain-en.pdf" in p.name)
+    pdf = out / "report" / next(p.name for p in (out / "report").iterdir() if "self-assessment-blockchain-en-questionnaire.pdf" in p.name)
     pdf_text = " ".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
     assert "#set text(red) $x$ *bold*" in pdf_text.replace("\n", " ")
     with zipfile.ZipFile(out / "report" / pdf.name.replace(".pdf", ".docx")) as docx:

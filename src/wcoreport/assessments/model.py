@@ -128,6 +128,12 @@ class Assessment:
         return next((q for a in self.areas for q in a.questions if q.id == qid), None)
 
 
+def paper_name(output_name: str, tool_id: str, lang: str, fmt: str) -> str:
+    """The paper file's name, for the report build and the site's link. It does not end in
+    `-<lang>.<fmt>` as the report's own files do, so that a pattern for those finds only them."""
+    return f"{output_name}-self-assessment-{tool_id}-{lang}-questionnaire.{fmt}"
+
+
 def load_assessments(root: Path, languages: tuple[str, ...], chapters: set[str],
                      casestudies: set[str], problems: Problems) -> dict[str, Assessment]:
     """Every tool of `assessments/`, checked; a tool with errors is left out (its problems are

@@ -15,7 +15,7 @@ from ..markdown.pandoc_ast import Node, div, inlines, para, table
 from ..markdown.typeset import typeset_blocks
 from ..report.layout import masthead_lines
 from ..strings import section
-from .model import Assessment
+from .model import Assessment, paper_name  # noqa: F401 (the report's writer names its files by it)
 from .scoring import DECIMALS
 
 if TYPE_CHECKING:

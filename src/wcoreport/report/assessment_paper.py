@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from ..assessments import Assessment
-from ..assessments.paper import BOX, paper_document
+from ..assessments.paper import BOX, paper_document, paper_name
 from ..cache import build_date, file_digest, results
 from ..markdown.pandoc_ast import map_inlines, to_json
 from ..outputs import atomic_write
@@ -26,8 +26,7 @@ from .styled_blocks import render_styled_blocks
 
 
 def paper_path(project: Project, out_dir: Path, tool: Assessment, lang: str, fmt: str) -> Path:
-    """Its name is the site's (site/assessment_pages.paper_names)."""
-    return out_dir / f"{project.metadata.output_name}-assessment-{tool.id}-{lang}.{fmt}"
+    return out_dir / paper_name(project.metadata.output_name, tool.id, lang, fmt)
 
 
 def _boxes(doc: dict, fmt: str) -> dict:

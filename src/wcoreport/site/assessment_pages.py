@@ -14,7 +14,7 @@ import html
 import json
 from typing import TYPE_CHECKING, Callable
 
-from ..assessments import FOLDER, Assessment, rule
+from ..assessments import FOLDER, Assessment, paper_name, rule
 from ..strings import section
 from ..typography import apply_to_html, typography
 
@@ -31,7 +31,7 @@ def page_name(tool_id: str) -> str:
 
 def paper_names(output_name: str, tool_id: str, lang: str) -> dict[str, str]:
     """The paper questionnaire's file names, per format (built with the report: assessments/paper.py)."""
-    return {fmt: f"{output_name}-assessment-{tool_id}-{lang}.{fmt}" for fmt in ("pdf", "docx")}
+    return {fmt: paper_name(output_name, tool_id, lang, fmt) for fmt in ("pdf", "docx")}
 
 
 def _esc(text: str) -> str:
