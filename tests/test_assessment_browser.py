@@ -85,7 +85,7 @@ def test_random_answer_sets_give_the_python_result(tab, project, tool_id):
     scores = {area: score for area, score, _ in expected(tool, answers) if score is not None}
     assert {area for area, _ in bars} == set(scores)
     for area, width in bars:
-        assert width == pytest.approx(max(1, 300 * scores[area] / 100))
+        assert width == pytest.approx(max(1, 300 * scores[area] / 100))  # (the track is 300 wide)
     tab.assert_clean()
 
 

@@ -102,37 +102,37 @@
       var old = figure.querySelector("svg");
       if (old) { figure.removeChild(old); }
       var scored = ordered.filter(function (r) { return r.score !== null; });
-      var rowHeight = 34, labelWidth = 260, barWidth = 300, width = labelWidth + barWidth + 70;
+      // Each area on two lines, its name above its bar: the names stay readable on a phone.
+      var rowHeight = 46, barWidth = 300, width = barWidth + 52;
       var svg = document.createElementNS(SVG, "svg");
-      svg.setAttribute("viewBox", "0 0 " + width + " " + (rowHeight * scored.length + 10));
+      svg.setAttribute("viewBox", "0 0 " + width + " " + (rowHeight * scored.length + 4));
       svg.setAttribute("role", "img");
       svg.setAttribute("aria-label", text.chart + ": " + scored.map(function (r) {
         return text.areas[r.area] + " " + numbers.format(r.score);
       }).join("; "));
       scored.forEach(function (r, i) {
-        var y = i * rowHeight + 5;
+        var y = i * rowHeight + 2;
         var label = document.createElementNS(SVG, "text");
-        label.setAttribute("x", labelWidth - 8);
-        label.setAttribute("y", y + 20);
-        label.setAttribute("text-anchor", "end");
+        label.setAttribute("x", 0);
+        label.setAttribute("y", y + 14);
         label.setAttribute("class", "wco-chart-label");
         label.textContent = text.areas[r.area];
         var track = document.createElementNS(SVG, "rect");
-        track.setAttribute("x", labelWidth);
-        track.setAttribute("y", y + 4);
+        track.setAttribute("x", 0);
+        track.setAttribute("y", y + 20);
         track.setAttribute("width", barWidth);
-        track.setAttribute("height", 22);
+        track.setAttribute("height", 18);
         track.setAttribute("class", "wco-chart-track");
         var bar = document.createElementNS(SVG, "rect");
-        bar.setAttribute("x", labelWidth);
-        bar.setAttribute("y", y + 4);
+        bar.setAttribute("x", 0);
+        bar.setAttribute("y", y + 20);
         bar.setAttribute("width", Math.max(1, barWidth * r.score / 100));
-        bar.setAttribute("height", 22);
+        bar.setAttribute("height", 18);
         bar.setAttribute("class", "wco-chart-bar wco-band-" + r.band);
         bar.setAttribute("data-area", r.area);
         var value = document.createElementNS(SVG, "text");
-        value.setAttribute("x", labelWidth + barWidth + 8);
-        value.setAttribute("y", y + 20);
+        value.setAttribute("x", barWidth + 6);
+        value.setAttribute("y", y + 34);
         value.setAttribute("class", "wco-chart-value");
         value.textContent = numbers.format(r.score);
         svg.appendChild(label);
