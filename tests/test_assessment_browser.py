@@ -15,7 +15,7 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import REPO_ROOT
-from test_site_browser import ARGS, RULES, Tab, browser, site_url  # noqa: F401 (fixtures)
+from test_site_browser import ARGS, CHROMIUM, RULES, Tab, _unavailable, site_url  # noqa: F401 (fixture)
 from wcoreport.assessments import area_results, weakest_first
 from wcoreport.project import load_project
 from wcoreport.strings import section
@@ -23,6 +23,22 @@ from wcoreport.typography import typography
 
 TOOLS = ("ai-ml", "blockchain")
 TEXT = section("assessment")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for this module only: closed at its end, since a test of another module may
+    start Playwright of its own (one at a time in a process)."""
+    if not CHROMIUM.is_file():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture(scope="module")
