@@ -19,7 +19,7 @@ from ..markdown.pandoc_ast import map_inlines, to_json
 from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
-from .build import PDF_STANDARDS, _compile_typst, _resource
+from .build import PDF_STANDARDS, _compile_typst, _resource, typst_missing
 from .docx_package import set_title
 from .docx_reference import build_reference_docx
 from .styled_blocks import render_styled_blocks
@@ -81,6 +81,8 @@ def write_paper(project: Project, tool: Assessment, lang: str, fmt: str, target:
             answer = _compile_typst({"source": typst.encode("utf-8"), "root": str(tool.path.parent),
                                      "font_paths": [str(_resource("fonts"))], "inputs": inputs,
                                      "timestamp": timestamp, "standards": PDF_STANDARDS})
+            if answer[0] == "missing":
+                raise typst_missing(answer[1])
             if answer[0] != "pdf":
                 raise ToolError(f"the paper questionnaire of {tool.path.name} ({lang}) cannot be made as PDF: {answer[1]}")
             _, data, warnings = answer
