@@ -7,6 +7,7 @@ command line, exactly as an editor or CI runs it; the tests then read what it wr
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,7 +20,7 @@ BUILD_SCRIPT = REPO_ROOT / "build_report.py"
 
 # What a report repository consists of: the sources, without build outputs or tooling.
 CONTENT = ("mkdocs.yml", "report.yml", "technologies.yml", "references.bib", "docs", "casestudies", "data",
-           "translations")
+           "translations", "assessments")
 
 # Markup of the sources that must never reach a reader (site page, DOCX or PDF text).
 LEAKS = ("!!!", "--8<--", "{%", "%}", "[@", "{ .", "{.", ":::", "===")
@@ -42,7 +43,13 @@ def nav_pages(root: Path = REPO_ROOT) -> list[str]:
                 walk(x)
 
     walk(yaml.safe_load((root / "mkdocs.yml").read_text("utf-8"))["nav"])
-    return names
+    return [n for n in names if not n.startswith("assessments/")]  # generated pages, not chapters
+
+
+def tool_pages(root: Path = REPO_ROOT) -> list[str]:
+    """The self-assessment tools' pages of the nav, e.g. 'assessments/ai-ml.md'."""
+    text = (root / "mkdocs.yml").read_text("utf-8")
+    return [m for m in re.findall(r"assessments/[a-z0-9-]+\.md", text)]
 
 
 def in_ci() -> bool:

@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 import yaml
 
-from conftest import LEAKS, nav_pages
+from conftest import LEAKS, nav_pages, tool_pages
 
 LANGS = ("en", "fr")
 SITE = "http://site.invalid/"  # a base to resolve relative links; never fetched
@@ -109,7 +109,7 @@ def test_every_page_has_the_navigation_with_working_links(site_dir):
     that is open is marked active, and the pages outside it mark none."""
     pages = [p for p in all_pages(site_dir) if p.name == "index.html" and "search" not in p.parts
              and "downloads" not in p.parts and "assets" not in p.parts]
-    in_nav = {url_of(lang, n) for lang in LANGS for n in nav_pages()}
+    in_nav = {url_of(lang, n) for lang in LANGS for n in nav_pages() + tool_pages()}  # (tools: in the nav too)
     seen = 0
     for path in pages:
         url = "/" + path.parent.relative_to(site_dir).as_posix() + "/" if path.parent != site_dir else "/"

@@ -18,6 +18,11 @@ from .diagnostics import Problems
 from .yamlfile import MarkdownSource, Schema, YamlData, load_yaml_file, read_text, split_front_matter, validate
 
 
+# Folders of a language whose pages the site generates from other sources: a nav entry there
+# (`assessments/ai-ml.md`, a self-assessment tool) places a generated page, not a chapter.
+GENERATED_FOLDERS = ("assessments/",)
+
+
 class ChapterMeta(Schema):
     status: Literal["draft", "review", "approved"]
     annex: bool = False  # annexes: own heading style, no paragraph numbers
@@ -39,6 +44,9 @@ class SiteLayout:
     docs_dir: Path
     languages: tuple[str, ...]  # the default language first
     nav: list[tuple[str, int]]  # (file name relative to a language folder, line in mkdocs.yml)
+    # Nav entries of pages the site generates (the self-assessment tools, `assessments/<id>.md`):
+    # on the site, not chapters of the report.
+    generated: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -102,12 +110,14 @@ def load_site_layout(root: Path, problems: Problems) -> SiteLayout | None:
         return None
     nav: list[tuple[str, int]] = []
     _nav_files(yd.data.get("nav") or [], yd, ("nav",), nav)
+    generated = [(name, line) for name, line in nav if name.startswith(GENERATED_FOLDERS)]
+    nav = [(name, line) for name, line in nav if not name.startswith(GENERATED_FOLDERS)]
     if not nav:
         problems.error(path, yd.line(("nav",)), "the nav is empty: it gives the order of the chapters")
     docs_dir = _docs_dir(root, yd, problems)
     if docs_dir is None:
         return None
-    return SiteLayout(path, docs_dir, tuple(languages), nav)
+    return SiteLayout(path, docs_dir, tuple(languages), nav, generated)
 
 
 def _docs_dir(root: Path, yd: YamlData, problems: Problems) -> Path | None:

@@ -443,12 +443,18 @@ def _build(args, project, parity, languages: tuple[str, ...], out: Path, say, so
     formats = tuple(args.format) if args.format else ("docx", "pdf")
     # The steps: the check, the site's pages and MkDocs, then per language the report's
     # assembly and each file. (Citations are formatted where first needed: not a step of its own.)
-    say.expect(1 + (2 if with_site else 0) + (len(languages) * (1 + len(formats)) if build_report_files else 0))
+    say.expect(1 + (2 if with_site else 0) + (len(languages) * (1 + len(formats)) if build_report_files else 0)
+               + (len(languages) * len(project.assessments) if build_report_files else 0))
     if build_report_files:
         from .report.build import output_path
 
+        from .report.assessment_paper import paper_path
+
         downloads = [output_path(project, reports, lang, fmt).name for lang in languages for fmt in formats]
-    else:  # the site alone offers the reports of the last build, if any
+        # The self-assessment tools on paper, for workshops (report/assessment_paper.py).
+        downloads += [paper_path(project, reports, tool, lang, fmt).name for tool in project.assessments.values()
+                      for lang in languages for fmt in formats]
+    else:  # the site alone offers the reports (and paper questionnaires) of the last build, if any
         downloads = sorted(p.name for p in reports.glob("*") if p.suffix in (".docx", ".pdf"))
     with contextlib.ExitStack() as stack, ThreadPoolExecutor(max_workers=1) as pool:
         # Every output is made beside its place and moved in only when ALL are made: a failed
@@ -481,8 +487,15 @@ def _build(args, project, parity, languages: tuple[str, ...], out: Path, say, so
             say("Building the website (mkdocs build --strict)")
             handover = Handover(sources, project, analysis, pages, blocks, downloads)
             site_job = pool.submit(lambda: (site.hand_over(handover), site.wait()))
+        if build_report_files and project.assessments:
+            from .report.assessment_paper import build_papers
+
+            # The paper questionnaires, beside the report's files (moved in with them).
+            papers = build_papers(project, staged_reports, languages, formats, say)
         for build in builds.values():
             outputs += [reports / o.path.name for o in build.outputs(project.problems)]
+        if build_report_files and project.assessments:
+            outputs += [reports / path.name for path in papers]
         if site_job is not None:
             site_job.result()
             copy_downloads(staged_reports or reports, staged_site / "downloads", downloads)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .assessments import FOLDER as ASSESSMENTS, Assessment, load_assessments
 from .bibliography import Bibliography, load_bibliography
 from .casestudies import CaseStudy, load_casestudies
 from .chapters import Chapter, SiteLayout, load_chapters, load_site_layout
@@ -30,6 +31,7 @@ class Project:
     problems: Problems
     tables: dict[str, DataTable]  # data/*.yml|csv, and the counts of the case studies
     charts: dict[str, ChartSpec]  # data/charts/*.yml
+    assessments: dict[str, Assessment] = field(default_factory=dict)  # assessments/*.yml
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -78,11 +80,22 @@ def load_project(root: Path | str) -> Project:
     tables |= {t.name: t for t in casestudy_counts(casestudies, technologies, languages)}
     charts = load_charts(root, languages, tables, problems)
     check_case_collisions(root, problems)
+    assessments = load_assessments(root, languages, {c.name for c in chapters}, set(casestudies), problems)
+    _check_tool_nav(root, layout, problems)
     # Without valid metadata nothing can be built, but the pages are still checked, so that one
     # run lists every problem.
     project = Project(root, layout, metadata, technologies, casestudies, chapters, bibliography,  # type: ignore[arg-type]
-                      problems, tables, charts)
+                      problems, tables, charts, assessments)
     return project
+
+
+def _check_tool_nav(root: Path, layout: SiteLayout, problems: Problems) -> None:
+    """A nav entry of a generated page names a tool of assessments/."""
+    for name, line in layout.generated:
+        folder, _, file = name.partition("/")
+        if folder == ASSESSMENTS and not (file.endswith(".md") and (root / ASSESSMENTS / f"{file[:-3]}.yml").is_file()):
+            problems.error(layout.path, line, f"nav entry '{name}': no tool assessments/{file[:-3]}.yml "
+                                              "(a tool's page is assessments/<id>.md)")
 
 
 def raise_early(problems: Problems) -> None:

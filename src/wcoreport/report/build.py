@@ -288,8 +288,7 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path,
                                  "font_paths": [str(_resource("fonts"))], "inputs": inputs,
                                  "timestamp": timestamp, "standards": PDF_STANDARDS})
         if answer[0] == "missing":
-            raise ToolError(f"the Typst engine is not installed ({answer[1]}): install the project's packages "
-                            "(the 'typst' package of pyproject.toml)")
+            raise typst_missing(answer[1])
         if answer[0] == "error":
             raise ToolError(_typst_problem(lang, answer[1], answer[2], typst_source))
         _, pdf, warnings = answer
@@ -300,6 +299,12 @@ def write_pdf(project: Project, lang: str, typst_source: str, target: Path,
         cache.put("pdf", key, pdf)
     with atomic_write(target) as tmp:
         tmp.write_bytes(pdf)
+
+
+def typst_missing(detail: str) -> ToolError:
+    """The error when the Typst engine cannot be imported (typst_process.py answers "missing")."""
+    return ToolError(f"the Typst engine is not installed ({detail}): install the project's packages "
+                     "(the 'typst' package of pyproject.toml)")
 
 
 def _compile_typst(request: dict) -> tuple:

@@ -40,7 +40,7 @@ HANDOVER_ENV = "WCOREPORT_HANDOVER"
 def fingerprint(root: Path) -> tuple:
     """A cheap identity of the sources (names, times and sizes of what the site is made from)."""
     items = []
-    for sub in ("docs", "casestudies", "data"):
+    for sub in ("docs", "casestudies", "data", "assessments"):
         for path in sorted((root / sub).rglob("*")) if (root / sub).is_dir() else []:
             try:
                 st = path.stat()

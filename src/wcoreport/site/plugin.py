@@ -27,7 +27,7 @@ from ..strings import text as label
 from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
-from . import changes, sidebyside, status, templates
+from . import assessment_pages, changes, sidebyside, status, templates
 from .catalogue import submissions_section
 from .config import ReportPluginConfig
 from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
@@ -40,6 +40,7 @@ from .watch import native_observer
 log = get_plugin_logger(__name__)
 CSS = "assets/wcoreport.css"
 JS = "assets/catalogue.js"
+ASSESSMENT_JS = "assets/assessment.js"  # the self-assessment tools' pages (assessment_pages.py)
 STATUS_PAGE = "status.md"
 
 
@@ -72,8 +73,9 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             self._key = key
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
-        if JS not in [str(s) for s in config.extra_javascript]:
-            config.extra_javascript.append(JS)
+        for script in (JS, ASSESSMENT_JS):
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)
         self.info = status.source_info(root, self.project.docs_dir)
         self.downloads = set(filter(None, os.environ.get(DOWNLOADS_ENV, "").split(os.pathsep)))
         return config
@@ -137,7 +139,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def on_files(self, files: Files, config) -> Files:
         """Add our stylesheet and the generated pages (one per case study) of the language built."""
         project = self.project
-        for asset in (CSS, JS):
+        for asset in (CSS, JS, ASSESSMENT_JS):
             if files.get_file_from_path(asset) is None:
                 text = resources.files("wcoreport.site").joinpath(asset).read_text("utf-8")
                 files.append(File.generated(config, asset, content=text))
@@ -158,6 +160,9 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                     file.content_string = file.content_string
                 self._shown[(lang, rel)] = now
         add_generated_page(files, config, lang, project.languages[0], STATUS_PAGE, self._status_page(lang, config))
+        for tool in project.assessments.values():
+            rel = assessment_pages.page_name(tool.id)
+            add_generated_page(files, config, lang, project.languages[0], rel, self._tool_page(tool, lang, config))
         self._add_side_by_side(files, config, lang)
         return files
 
@@ -171,6 +176,17 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
                                                chapter.texts[lang].title, numbers, self.rendered,
                                                config.use_directory_urls)
                 add_generated_page(files, config, lang, self.project.languages[0], sidebyside.page_name(name), page)
+
+    def _tool_page(self, tool, lang: str, config) -> str:
+        """A self-assessment tool's page (assessment_pages.py), with its paper files if built."""
+        here = _page_path(assessment_pages.page_name(tool.id), config.use_directory_urls)
+        if lang != self.project.languages[0]:
+            here = f"{lang}/{here}"
+        link = lambda target: relative_url(here, self._page_url(lang, target, config))  # noqa: E731
+        names = assessment_pages.paper_names(self.project.metadata.output_name, tool.id, lang)
+        downloads = {fmt: relative_url(here, f"downloads/{name}") if name in self.downloads else None
+                     for fmt, name in names.items()}
+        return assessment_pages.tool_page(self.project, tool, lang, link, downloads)
 
     def _shows(self, lang: str, rel: str) -> str:
         """What a page shows but the theme's frame: its HTML and what the banners say."""
@@ -210,6 +226,12 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         document (render.py). Here only their title and description, as escaped text."""
         lang, rel, rendered = self._page_of(page)
         if rendered is None:
+            if rel.startswith(assessment_pages.FOLDER + "/") and lang in self.project.languages:
+                tool = self.project.assessments.get(rel[len(assessment_pages.FOLDER) + 1:-3])
+                if tool is not None:
+                    page.meta["title"] = html_escape(tool.title[lang])
+                self._whole[page.file.src_uri] = markdown  # HTML we made whole (as below)
+                return ""
             if rel.startswith(sidebyside.FOLDER + "/") and lang in self.project.languages:
                 # Out of the search: it holds both languages' text, and search is per language.
                 page.meta["search"] = {"exclude": True}
@@ -322,7 +344,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         """Live preview: also rebuild when a case study, the bibliography or the metadata changes."""
         if self.project is not None:
             root = self.project.root
-            for path in (root / "casestudies", root / "data", root / "references.bib", root / "report.yml",
+            for path in (root / "casestudies", root / "data", root / "assessments", root / "references.bib", root / "report.yml",
                          root / "technologies.yml"):
                 if path.exists():
                     server.watch(str(path))
