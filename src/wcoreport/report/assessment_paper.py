@@ -20,7 +20,7 @@ from ..outputs import atomic_write
 from ..pandoc import ToolError, run_pandoc
 from ..project import Project
 from .build import PDF_STANDARDS, _compile_typst, _resource, typst_missing
-from .docx_package import set_title
+from .docx_finish import finish_docx
 from .docx_reference import build_reference_docx
 from .styled_blocks import render_styled_blocks
 
@@ -58,10 +58,13 @@ def write_paper(project: Project, tool: Assessment, lang: str, fmt: str, target:
             def make() -> bytes:
                 tmp = Path(scratch) / target.name
                 run_pandoc(["-f", "json", "-t", "docx", f"--reference-doc={reference}", "-o", str(tmp)], source)
-                set_title(tmp, tool.title[lang])
+                # Tables laid out as the report's (the scoring key), the properties in the tool's language.
+                finish_docx(tmp, {"dc:title": tool.title[lang], "dc:creator": project.metadata.author_in(lang),
+                                  "dc:language": project.locale(lang)})
                 return tmp.read_bytes()
 
             data = cache.memo("assessment-docx", [source, file_digest(reference), tool.title[lang],
+                                                  project.metadata.author_in(lang), project.locale(lang),
                                                   build_date()], make)
     else:
         locale = project.locale(lang)
