@@ -166,8 +166,8 @@ def test_half_a_character_in_an_escape_is_refused(tmp_path):
 def test_a_value_containing_itself_is_refused(tmp_path):
     found, problems = parse(tmp_path, "a: 1\nloop: &x\n  - 1\n  - *x\n")
     # PyYAML gives an alias the node of its anchor: the problem is named where the value is.
-    assert problems == ["data.yml:2: error: this value refers to itself (a YAML alias inside its own anchor): "
-                        "write it out"]
+    assert problems == ["data.yml:2: error: this value refers to itself (a YAML alias inside its own anchor, "
+                        "used at 'loop.1'): write it out"]
     assert found.data == {"a": 1, "loop": [1, None]}
 
 
@@ -390,14 +390,21 @@ def test_no_front_matter_leaves_the_whole_text_as_body(tmp_path):
 def test_unclosed_front_matter_is_refused_at_line_one(tmp_path):
     page, problems = split(tmp_path, "---\ntitle: T\n\n# Heading\n")
     assert page is None
-    assert problems == ["page.md:1: error: front matter is not closed: add a line '---' after it"]
+    # (where the closing line goes: before the text, which starts at the heading)
+    assert problems == ["page.md:1: error: front matter is not closed: add a line '---' before line 4, "
+                        "where the text starts"]
 
 
 def test_front_matter_that_is_not_a_mapping(tmp_path):
-    for body in ("- a\n- b\n", "42\n"):
-        page, problems = split(tmp_path, f"---\n{body}---\ntext\n")
-        assert page is None
-        assert problems == ["page.md:2: error: front matter must be a mapping of 'key: value' lines"]
+    page, problems = split(tmp_path, "---\n- a\n- b\n---\ntext\n")
+    assert page is None
+    assert problems == ["page.md:2: error: front matter must be a mapping of 'key: value' lines"]
+    # A line no front matter has is text: the front matter was not closed before it, and the
+    # '---' below is a rule of the text.
+    page, problems = split(tmp_path, "---\n42\n---\ntext\n")
+    assert page is None
+    assert problems == ["page.md:1: error: front matter is not closed: add a line '---' before line 2, where the "
+                        "text starts (the '---' at line 3 is a rule of the text, not the end of the front matter)"]
 
 
 def test_front_matter_problems_are_on_the_lines_of_the_file(tmp_path):

@@ -139,7 +139,17 @@ def _casestudies(project: "Project", rule: ParityRule) -> None:
 
     source_lang = project.languages[0]
     for cid, study in project.casestudies.items():
-        if source_lang not in study.texts:
+        # A submission imported from a survey (intake/): the other language's text is a stub that
+        # says so. The translator is told, as of a page behind its source; nothing to compare yet.
+        for lang in study.meta.untranslated:
+            if lang in study.texts and lang in project.languages:
+                written = study.meta.source_lang or source_lang
+                problems_path = study.text_path(lang)
+                project.problems.notice(problems_path, 1, (
+                    f"not translated yet: the Member wrote this case study in '{written}' (imported "
+                    f"submission); once translated, remove '{lang}' from untranslated: in casestudy.yml "
+                    f"and run 'build_report.py translated {_rel(project.problems, problems_path)}'"))
+        if study.meta.untranslated or source_lang not in study.texts:
             continue
         states = casestudy_translations(project, cid)
         source = None
