@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -27,9 +28,10 @@ from ..strings import text as label
 from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
-from . import changes, sidebyside, status, templates
+from . import changes, hosting, sidebyside, status, templates
 from .config import ReportPluginConfig
-from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
+from .i18n_files import (add_generated_page, current_language, drop_alternate_links, inside_language_build,
+                         relative_language_links)
 from .preview import SitePages
 from .handover import fingerprint, received
 from .render import RenderedPage, page_url, relative_url
@@ -61,6 +63,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self._templates = templates.CompiledTemplates()
         self.dirty = False  # builds of `mkdocs serve --dirty` (on_startup)
         self._whole: dict[str, str] = {}  # generated page -> its HTML, from page_markdown to page_content
+        self._hosting_assets: list[str] = []  # our files the site's hosting needs (hosting.py)
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -69,6 +72,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         if key != self._key:
             self._load(root, config.use_directory_urls)
             self._key = key
+        self._hosting_assets = hosting.configure(config)  # address, version selector, offline (hosting.py)
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         if JS not in [str(s) for s in config.extra_javascript]:
@@ -136,7 +140,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def on_files(self, files: Files, config) -> Files:
         """Add our stylesheet and the generated pages (one per case study) of the language built."""
         project = self.project
-        for asset in (CSS, JS):
+        for asset in (CSS, JS, *self._hosting_assets):
             if files.get_file_from_path(asset) is None:
                 text = resources.files("wcoreport.site").joinpath(asset).read_text("utf-8")
                 files.append(File.generated(config, asset, content=text))
@@ -309,7 +313,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
 
     def on_post_page(self, output: str, page, config):
         """Fix the page head: no language-root alternates (i18n_files.py); search in its language."""
-        output = drop_alternate_links(output)
+        site_path = urlsplit(config.site_url or "").path or "/"
+        output = relative_language_links(drop_alternate_links(output), page.url, site_path)
         lang = page.file.src_uri.partition("/")[0]
         if self.project is not None and lang in self.project.languages[1:]:
             return point_search_at_language(output, lang)
@@ -334,7 +339,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             return
         started = time.perf_counter()
         site = Path(config.site_dir)
-        counts = split_search_index(site, self.project.languages, self._search_pages if self.dirty else None)
+        counts = split_search_index(site, self.project.languages, self._search_pages if self.dirty else None,
+                                    scripts=hosting.offline(config))
         log.debug("search index split per language %s in %.3f s", counts, time.perf_counter() - started)
 
 

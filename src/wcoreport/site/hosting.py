@@ -1,0 +1,81 @@
+"""Where the site is served, read in one place: its address, its version, its forge, offline.
+
+The address of the site (`site_url`) is the one of `mkdocs.yml`, unless the environment
+variable WCOREPORT_SITE_URL gives it: the CI workflows set it to the address of the forge's
+pages (a project's pages are served under a sub-path, `https://host/group/project/`); the
+`publish` command sets it to each version's folder under that address. MkDocs writes it into
+the sitemap and the canonical links only: every link of the pages stays relative, so the site
+works under any path.
+
+WCOREPORT_VERSION (set by `publish`, never by hand) names the version being built: Material's
+version selector is turned on (`extra.version.provider: mike`, the contract of the
+`versions.json` that `publish` and mike write).
+
+WCOREPORT_OFFLINE=true (set by `publish` for its zip) turns on Material's `offline` plugin
+(`mkdocs.yml`); its search in a page opened from the file system runs in an iframe through the
+`iframe-worker` shim, which Material would load from a CDN: we ship it (assets/iframe-worker.js).
+"""
+
+from __future__ import annotations
+
+import os
+
+SITE_URL_ENV = "WCOREPORT_SITE_URL"
+VERSION_ENV = "WCOREPORT_VERSION"
+OFFLINE_ENV = "WCOREPORT_OFFLINE"
+IFRAME_WORKER = "assets/iframe-worker.js"  # the iframe-worker shim (npm package iframe-worker 1.0.4, MIT)
+
+
+def site_url() -> str | None:
+    """The address given by the environment, with its final slash; None: that of mkdocs.yml."""
+    url = os.environ.get(SITE_URL_ENV, "").strip()
+    if not url:
+        return None
+    return url if url.endswith("/") else url + "/"
+
+
+def configured_site_url(root) -> str | None:
+    """The address the site is given: the environment's, else `site_url` of `mkdocs.yml` (read
+    as MkDocs reads it, its `!ENV` tags resolved)."""
+    url = site_url()
+    if url is not None:
+        return url
+    from mkdocs.utils.yaml import yaml_load
+
+    try:
+        with open(root / "mkdocs.yml", encoding="utf-8") as f:
+            config = yaml_load(f)
+    except Exception:  # (mkdocs.yml's own problems are the check's and MkDocs' to report)
+        return None
+    value = config.get("site_url") if isinstance(config, dict) else None
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def offline(config) -> bool:
+    """Whether Material's offline plugin is on for this build."""
+    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    return bool(plugin is not None and plugin.config.get("enabled"))
+
+
+def configure(config) -> list[str]:
+    """Apply the environment to MkDocs' configuration; returns the assets to add (our files)."""
+    url = site_url()
+    if url is not None:
+        config.site_url = url
+    if os.environ.get(VERSION_ENV):
+        extra_version = dict(config.extra.get("version") or {})
+        extra_version.setdefault("provider", "mike")
+        config.extra["version"] = extra_version
+    assets = []
+    if offline(config):
+        # Before the offline plugin's own on_config, which adds the CDN's copy unless one is there.
+        polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
+        config.extra["polyfills"] = [*polyfills, IFRAME_WORKER]
+        assets.append(IFRAME_WORKER)
+    return assets
+
+
+def settings_key() -> list[str]:
+    """What of the environment changes the site (a part of the build's up-to-date key)."""
+    return [f"{name}={os.environ.get(name, '')}" for name in (SITE_URL_ENV, VERSION_ENV, OFFLINE_ENV,
+                                                               "WCOREPORT_REPO_URL", "WCOREPORT_EDIT_URI")]
