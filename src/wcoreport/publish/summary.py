@@ -58,8 +58,8 @@ def _title(project, lang: str, name: str) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text for a cell of a Markdown table: no markup of the author's is read as Markdown."""
-    escaped = "".join(f"\\{ch}" if ch in "\\`*_{}[]<>()#+-.!|~" else ch for ch in text)
+    """Text for a cell of a Markdown table: no markup of the author's is read as Markdown or HTML."""
+    escaped = "".join(f"\\{ch}" if ch in "\\`*_{}[]<>|~" else ch for ch in text)
     return " ".join(escaped.split())
 
 
