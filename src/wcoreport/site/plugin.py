@@ -28,7 +28,7 @@ from ..strings import text as label
 from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
-from . import changes, hosting, sidebyside, status, templates
+from . import changes, comments, hosting, sidebyside, status, templates
 from .config import ReportPluginConfig
 from .i18n_files import (add_generated_page, current_language, drop_alternate_links, inside_language_build,
                          relative_language_links)
@@ -64,6 +64,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self.dirty = False  # builds of `mkdocs serve --dirty` (on_startup)
         self._whole: dict[str, str] = {}  # generated page -> its HTML, from page_markdown to page_content
         self._hosting_assets: list[str] = []  # our files the site's hosting needs (hosting.py)
+        self._numbers: dict[str, dict[tuple[str, int], int]] = {}  # lang -> paragraph numbers (comments.py)
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -106,6 +107,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         if any(c.name == STATUS_PAGE for c in project.chapters):
             raise PluginError(f"a chapter may not be called '{STATUS_PAGE}': the site generates that page")
         self.project, self.analysis = project, analysis
+        self._numbers = {}
         self.translations = project_translations(project)
         given = handed.pages if handed is not None and directory_urls else {}  # (made for directory URLs)
         missing = [lang for lang in project.languages if lang not in given]
@@ -246,10 +248,27 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             body = rendered.html
             if rel.startswith(CASESTUDY_PAGES + "/"):
                 body = self._casestudy_page(lang, rel, body, page.url, config)
+            else:
+                body = self._comment_links(body, lang, rel, page.url, config)
         body = changes.on_page_content(self.project, self.analysis, lang, rel, body,  # since review rounds
                                        lambda name: _relative(page.url, self._page_url(lang, name, config)),
                                        config.use_directory_urls)
         return self._banners(body, lang, rel, page.url, config)
+
+    def _comment_links(self, body: str, lang: str, rel: str, url: str, config) -> str:
+        """A link to comment on each numbered paragraph, where a forge or an address is set."""
+        target = self.config.comments
+        if target == "off" or (target == "issues" and not config.repo_url):
+            return body
+        chapter = next((c for c in self.project.chapters if c.name == rel and lang in c.texts), None)
+        if chapter is None or chapter.annex:
+            return body
+        if lang not in self._numbers:
+            self._numbers[lang] = sidebyside.paragraph_numbers(self.project, self.analysis, lang)
+        numbers = [n for (name, _index), n in sorted(self._numbers[lang].items()) if name == rel]
+        address = (config.site_url or "") + url
+        return comments.add_comment_links(body, numbers, lang, chapter.texts[lang].title, address,
+                                          lambda title, text: comments.form_url(target, config.repo_url, title, text))
 
     def _casestudy_page(self, lang: str, rel: str, body: str, url: str, config) -> str:
         """A case study's own page: its metadata, its box, and the chapters that show it."""
