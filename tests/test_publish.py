@@ -371,3 +371,26 @@ def test_changes_prints_the_changed_pages_as_markdown(rounds):
 def test_changes_refuses_an_unknown_revision(rounds):
     proc = run_build("changes", "--since", "review-9", "--root", str(rounds), cwd=rounds)
     assert proc.returncode == 2 and "review-9" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_review_round_that_does_not_build_stops_the_publish_naming_it(tmp_path):
+    """A round whose sources have an error: the publish stops, names the tag and the error's
+    file and line, and writes nothing."""
+    root = copy_repo(tmp_path / "repo")
+    page = root / "docs" / "en" / "drones.md"
+    good = page.read_text("utf-8")
+    page.write_text(good + "\n!!! dangerous \"Careful\"\n    Text.\n", "utf-8")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "a round with an error")
+    git(root, "tag", "review-1")
+    page.write_text(good, "utf-8")  # fixed since
+    out = tmp_path / "public"
+    proc = run_build("publish", "--root", str(root), "--out", str(out), "--site-url", SITE_URL, "--no-offline",
+                     cwd=root, timeout=1200)
+    assert proc.returncode == 2, proc.stderr
+    assert "review-1 (commit " in proc.stderr and "does not build" in proc.stderr
+    assert re.search(r"docs/en/drones\.md:\d+: error: unknown admonition type 'dangerous'", proc.stderr), proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()

@@ -1,5 +1,8 @@
 """Where the site is served, read in one place: its address, its version, its forge, offline.
 
+(Environment variables, not `!ENV` tags in `mkdocs.yml`: that file stays plain YAML that any
+reader loads.)
+
 The address of the site (`site_url`) is the one of `mkdocs.yml`, unless the environment
 variable WCOREPORT_SITE_URL gives it: the CI workflows set it to the address of the forge's
 pages (a project's pages are served under a sub-path, `https://host/group/project/`); the
@@ -11,8 +14,11 @@ WCOREPORT_VERSION (set by `publish`, never by hand) names the version being buil
 version selector is turned on (`extra.version.provider: mike`, the contract of the
 `versions.json` that `publish` and mike write).
 
+The forge (`repo_url`, `edit_uri` of `mkdocs.yml`: Material's "edit this page", our comment
+links) likewise: WCOREPORT_REPO_URL and WCOREPORT_EDIT_URI, which the workflows set.
+
 WCOREPORT_OFFLINE=true (set by `publish` for its zip) turns on Material's `offline` plugin
-(`mkdocs.yml`); its search in a page opened from the file system runs in an iframe through the
+(listed, off, in `mkdocs.yml`); its search in a page opened from the file system runs in an iframe through the
 `iframe-worker` shim, which Material would load from a CDN: we ship it (assets/iframe-worker.js).
 """
 
@@ -21,6 +27,8 @@ from __future__ import annotations
 import os
 
 SITE_URL_ENV = "WCOREPORT_SITE_URL"
+REPO_URL_ENV = "WCOREPORT_REPO_URL"
+EDIT_URI_ENV = "WCOREPORT_EDIT_URI"
 VERSION_ENV = "WCOREPORT_VERSION"
 OFFLINE_ENV = "WCOREPORT_OFFLINE"
 IFRAME_WORKER = "assets/iframe-worker.js"  # the iframe-worker shim (npm package iframe-worker 1.0.4, MIT)
@@ -51,9 +59,13 @@ def configured_site_url(root) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def _offline_plugin(config):
+    return config.plugins.get("material/offline") or config.plugins.get("offline")
+
+
 def offline(config) -> bool:
     """Whether Material's offline plugin is on for this build."""
-    plugin = config.plugins.get("material/offline") or config.plugins.get("offline")
+    plugin = _offline_plugin(config)
     return bool(plugin is not None and plugin.config.get("enabled"))
 
 
@@ -62,6 +74,22 @@ def configure(config) -> list[str]:
     url = site_url()
     if url is not None:
         config.site_url = url
+    for key, env in (("repo_url", REPO_URL_ENV), ("edit_uri", EDIT_URI_ENV)):
+        if os.environ.get(env, "").strip():
+            config[key] = os.environ[env].strip()
+    if config.repo_url and not config.repo_name:  # (MkDocs names it when it reads mkdocs.yml only)
+        from urllib.parse import urlsplit
+
+        host = urlsplit(config.repo_url).hostname or ""
+        config.repo_name = ("GitHub" if host.endswith("github.com") else "GitLab" if "gitlab" in host
+                            else urlsplit(config.repo_url).path.rstrip("/").rsplit("/", 1)[-1] or host)
+    if os.environ.get(OFFLINE_ENV, "").strip().lower() in ("1", "true", "yes"):
+        plugin = _offline_plugin(config)
+        if plugin is None:
+            from mkdocs.exceptions import PluginError
+
+            raise PluginError("WCOREPORT_OFFLINE: mkdocs.yml lists no `offline` plugin (Material's) to turn on")
+        plugin.config.enabled = True  # (its own on_config, after ours, then does its work)
     if os.environ.get(VERSION_ENV):
         extra_version = dict(config.extra.get("version") or {})
         extra_version.setdefault("provider", "mike")
@@ -78,4 +106,4 @@ def configure(config) -> list[str]:
 def settings_key() -> list[str]:
     """What of the environment changes the site (a part of the build's up-to-date key)."""
     return [f"{name}={os.environ.get(name, '')}" for name in (SITE_URL_ENV, VERSION_ENV, OFFLINE_ENV,
-                                                               "WCOREPORT_REPO_URL", "WCOREPORT_EDIT_URI")]
+                                                               REPO_URL_ENV, EDIT_URI_ENV)]
