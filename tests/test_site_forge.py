@@ -89,6 +89,8 @@ def test_each_numbered_paragraph_links_to_the_forges_issue_form_with_its_report_
 def test_edit_this_page_opens_the_forges_editor_on_the_chapters_source(forge_site):
     html = (forge_site / "site" / "fr" / "ai-ml" / "index.html").read_text("utf-8")
     assert f'href="{REPO}/edit/main/docs/fr/ai-ml.md"' in html
+    study = (forge_site / "site" / "fr" / "casestudies" / "br-blockchain" / "index.html").read_text("utf-8")
+    assert f'href="{REPO}/edit/main/casestudies/br-blockchain/fr.md"' in study  # its own source
     status = (forge_site / "site" / "status" / "index.html").read_text("utf-8")
     assert "/edit/main/" not in status  # a page the site generates has no source to edit
 

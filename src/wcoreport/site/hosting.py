@@ -103,6 +103,27 @@ def configure(config) -> list[str]:
     return assets
 
 
+def source_edit_url(config, root, path) -> str | None:
+    """The forge's editor for a source file outside the docs folder (a case study's text):
+    `edit_uri` names the docs folder's place in the repository (edit/main/docs/)."""
+    from pathlib import Path
+    from urllib.parse import urljoin
+
+    if not config.repo_url or not config.edit_uri:
+        return None
+    docs = Path(config.docs_dir).resolve()
+    edit_uri = config.edit_uri if config.edit_uri.endswith("/") else config.edit_uri + "/"
+    try:
+        docs_rel = docs.relative_to(Path(root).resolve()).as_posix() + "/"
+        rel = Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return None
+    if not edit_uri.endswith(docs_rel):  # (an edit_uri that does not end in the docs folder: unknown layout)
+        return None
+    base = urljoin(config.repo_url.rstrip("/") + "/", edit_uri[: -len(docs_rel)])
+    return base + rel
+
+
 def settings_key() -> list[str]:
     """What of the environment changes the site (a part of the build's up-to-date key)."""
     return [f"{name}={os.environ.get(name, '')}" for name in (SITE_URL_ENV, VERSION_ENV, OFFLINE_ENV,

@@ -226,8 +226,10 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             title = chapter.title
             description = chapter.meta.description
         else:
-            title = self.project.casestudies[rel[len(CASESTUDY_PAGES) + 1:-3]].title(lang)
+            study = self.project.casestudies[rel[len(CASESTUDY_PAGES) + 1:-3]]
+            title = study.title(lang)
             description = None
+            page.edit_url = hosting.source_edit_url(config, self.project.root, study.text_path(lang))
         # The theme writes both into the page (and the title into the search index) unescaped.
         page.meta["title"] = html_escape(title)
         if description is not None:
