@@ -52,7 +52,7 @@ TOOLS = {
     "bench": ("the benchmark against the bare tools (bench/README.md; its options follow)", ["bench/run_bench.py"]),
 }
 COMMANDS = ("all", "build", "check", "report", "site", "translated", "import-docx", "xliff", "redline", "intake",
-            "clean", *TOOLS)
+            "clean", "publish", "linkcheck", "changes", *TOOLS)
 
 
 def _parser(prog: str = "build_report.py") -> argparse.ArgumentParser:
@@ -65,7 +65,8 @@ def _parser(prog: str = "build_report.py") -> argparse.ArgumentParser:
     )
     # What a command does not take reads as its neutral value (the build code asks every command).
     parser.set_defaults(pages=[], lang=None, format=None, strict=False, draft=False, since=None, patch=None,
-                        apply=False, comments=None, no_cache=False, verb=None, files=[], mapping=None)
+                        apply=False, comments=None, no_cache=False, verb=None, files=[], mapping=None,
+                        site_url=None, no_offline=False, site=None, path=None)
     _common_options(parser, top=True)  # also before the command: build_report.py --root R check
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -109,6 +110,7 @@ def _parser(prog: str = "build_report.py") -> argparse.ArgumentParser:
     _check_options(sub)
     _intake_parser(command("intake", "Members' case studies in and out as spreadsheets (template, import, export)"))
     command("clean", "remove the outputs and the results kept between builds")
+    _publish_commands(command)
     for name, (summary, _program) in TOOLS.items():
         sub = commands.add_parser(name, help=summary, description=summary, add_help=False)
         sub.add_argument("rest", nargs="*", metavar="...", help="given to the program as they are")
@@ -140,6 +142,23 @@ def _intake_parser(sub: argparse.ArgumentParser) -> None:
     export.add_argument("--format", action="append", choices=("xlsx", "csv", "json"), help="the format")
     export.add_argument("--out", type=Path, default=argparse.SUPPRESS,
                         help="the file to write (default: build/intake/casestudies.FORMAT)")
+
+
+def _publish_commands(command) -> None:
+    """The commands of publishing (publish/): the versioned site, its link check, a CI summary."""
+    sub = command("publish", "the site for a static host: the current version and each review round "
+                             "(tag review-N) in a folder of its own, with a version selector; --out DIR "
+                             "(default ROOT/build/publish) is the tree to serve")
+    sub.add_argument("--site-url", metavar="URL",
+                     help="where DIR is served, e.g. https://host/group/project/ (default: WCOREPORT_SITE_URL, "
+                          "else site_url in mkdocs.yml)")
+    sub.add_argument("--no-offline", action="store_true", help="without the offline zip of the site")
+    sub = command("linkcheck", "check every link, anchor, asset and download of a built site "
+                               "(outside links are listed, not fetched)")
+    sub.add_argument("--site", type=Path, metavar="FOLDER", help="the built site (default: OUT/site)")
+    sub.add_argument("--path", metavar="PATH", help="the path it is served under, e.g. /some/path/ (default: /)")
+    sub = command("changes", "the pages changed since a revision, with counts, as Markdown (a CI job's summary)")
+    sub.add_argument("--since", metavar="REV", help="the git tag or commit to compare with (e.g. origin/main)")
 
 
 def _common_options(parser: argparse.ArgumentParser, top: bool) -> None:
@@ -314,6 +333,10 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
 
     if args.command == "clean":
         return _clean(root, out)
+    if args.command in ("publish", "linkcheck"):
+        from .publish import linkcheck_command, publish_command
+
+        return publish_command(args, root) if args.command == "publish" else linkcheck_command(args, root, out)
     key = _sources_key(args, root, out)
     if key is not None:
         from .uptodate import current
@@ -375,6 +398,10 @@ def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, proje
         from .intake.command import intake_command
 
         return intake_command(project, args)
+    if args.command == "changes":
+        from .publish import changes_command
+
+        return changes_command(args, project)
     if args.pages:
         raise UsageError(f"'{args.command}' takes no file names (only 'translated' does)")
     if args.draft and project.metadata is not None and project.metadata.final:
@@ -535,8 +562,10 @@ def _sources_key(args, root: Path, out: Path) -> str | None:
 
     if args.command not in ("all", "report", "site") or args.pages or not enabled():
         return None
+    from .site.hosting import settings_key
+
     options = [args.command, *sorted(args.lang or []), *sorted(args.format or []), f"draft={args.draft}",
-               f"strict={args.strict}"]
+               f"strict={args.strict}", *settings_key()]
     if args.command == "site":  # the site offers the report files of the last build
         options += [f"{p.name} {file_digest(p)}" for p in sorted((out / "report").glob("*"))
                     if p.suffix in (".docx", ".pdf")]

@@ -63,6 +63,11 @@ STRINGS: dict[str, dict[str, str]] = {
                         "fr": "Depuis {rev} : paragraphes modifiés {changed}, ajoutés {inserted}, supprimés {deleted} ; "
                               "mots ajoutés {words_in}, supprimés {words_out}."},
     "changes_none": {"en": "No change since {rev}.", "fr": "Aucune modification depuis {rev}."},
+    # A comment on a numbered paragraph (site/comments.py)
+    "comment_link": {"en": "Comment on paragraph {n}", "fr": "Commenter le paragraphe {n}"},
+    "comment_title": {"en": "{page}, paragraph {n}", "fr": "{page}, paragraphe {n}"},
+    "comment_body": {"en": "Comment on paragraph {n} of “{page}” ({address}):\n\n",
+                     "fr": "Commentaire sur le paragraphe {n} de « {page} » ({address}) :\n\n"},
     "changes_new_page": {"en": "New since {rev}.", "fr": "Nouveau depuis {rev}."},
     "changes_page": {"en": "Page", "fr": "Page"},
     "changes_added": {"en": "Paragraphs added", "fr": "Paragraphes ajoutés"},

@@ -45,8 +45,8 @@ def add_generated_page(files: Files, config, lang: str, default: str, rel: str, 
         source.write_bytes(data)
     page = File.generated(config, f"{lang}/{rel}", abs_src_path=str(source))
     stem = rel[:-3]
-    if config.use_directory_urls:
-        dest = f"{stem}/index.html"
+    if config.use_directory_urls and not (stem == "index" or stem.endswith("/index")):
+        dest = f"{stem}/index.html"  # (an index page is its folder's page: render.page_url)
     else:
         dest = f"{stem}.html"
     page.dest_uri = dest if lang == default else f"{lang}/{dest}"
@@ -66,6 +66,26 @@ def drop_alternate_links(output: str) -> str:
     """
     end = output.find("</head>")  # (in the head only: the body can be long)
     return _ALTERNATE.sub("", output[:end]) + output[end:] if end >= 0 else _ALTERNATE.sub("", output)
+
+
+_ROOTED_SWITCH = re.compile(r'(<a href=")(/[^"]*)(" hreflang="[^"]*" class="md-select__link")')
+
+
+def relative_language_links(output: str, page_url: str, site_path: str = "/") -> str:
+    """The language selector's links made relative to the page.
+
+    On a language's home page static-i18n links the other languages from the server's root
+    (`href="/fr/"`): on a site served under a path (`https://host/group/project/`), that leads
+    off the site (with `site_url` set, it writes the path of the site's address: `site_path`).
+    Every other page gets relative links; the home pages too, now."""
+    from .render import relative_url
+
+    def relative(match: re.Match) -> str:
+        target = match.group(2)
+        target = target[len(site_path):] if target.startswith(site_path) else target.lstrip("/")
+        return match.group(1) + relative_url(page_url, target) + match.group(3)
+
+    return _ROOTED_SWITCH.sub(relative, output)
 
 
 def inside_language_build(config) -> bool:

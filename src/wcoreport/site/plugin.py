@@ -9,6 +9,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
@@ -27,10 +28,11 @@ from ..strings import text as label
 from ..typography import apply_to_html
 from ..translations import State, Translation, project_translations
 from ..vocabulary import REGIONS, SOURCES
-from . import assessment_pages, changes, sidebyside, status, templates
+from . import assessment_pages, changes, comments, hosting, sidebyside, status, templates
 from .catalogue import submissions_section
 from .config import ReportPluginConfig
-from .i18n_files import add_generated_page, current_language, drop_alternate_links, inside_language_build
+from .i18n_files import (add_generated_page, current_language, drop_alternate_links, inside_language_build,
+                         relative_language_links)
 from .preview import SitePages
 from .handover import fingerprint, received
 from .render import RenderedPage, page_url, relative_url
@@ -63,6 +65,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         self._templates = templates.CompiledTemplates()
         self.dirty = False  # builds of `mkdocs serve --dirty` (on_startup)
         self._whole: dict[str, str] = {}  # generated page -> its HTML, from page_markdown to page_content
+        self._hosting_assets: list[str] = []  # our files the site's hosting needs (hosting.py)
+        self._numbers: dict[str, dict[tuple[str, int], int]] = {}  # lang -> paragraph numbers (comments.py)
 
     def on_config(self, config):
         """Load and check the content model; fail the build on errors, warn on warnings."""
@@ -71,6 +75,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         if key != self._key:
             self._load(root, config.use_directory_urls)
             self._key = key
+        self._hosting_assets = hosting.configure(config)  # address, version selector, offline (hosting.py)
         if CSS not in config.extra_css:
             config.extra_css.append(CSS)
         for script in (JS, ASSESSMENT_JS):
@@ -105,6 +110,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
         if any(c.name == STATUS_PAGE for c in project.chapters):
             raise PluginError(f"a chapter may not be called '{STATUS_PAGE}': the site generates that page")
         self.project, self.analysis = project, analysis
+        self._numbers = {}
         self.translations = project_translations(project)
         given = handed.pages if handed is not None and directory_urls else {}  # (made for directory URLs)
         missing = [lang for lang in project.languages if lang not in given]
@@ -139,7 +145,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def on_files(self, files: Files, config) -> Files:
         """Add our stylesheet and the generated pages (one per case study) of the language built."""
         project = self.project
-        for asset in (CSS, JS, ASSESSMENT_JS):
+from . import assessment_pages, changes, comments, hosting, sidebyside, status, templates
+from .catalogue import submissions_section
             if files.get_file_from_path(asset) is None:
                 text = resources.files("wcoreport.site").joinpath(asset).read_text("utf-8")
                 files.append(File.generated(config, asset, content=text))
@@ -245,8 +252,10 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             title = chapter.title
             description = chapter.meta.description
         else:
-            title = self.project.casestudies[rel[len(CASESTUDY_PAGES) + 1:-3]].title(lang)
+            study = self.project.casestudies[rel[len(CASESTUDY_PAGES) + 1:-3]]
+            title = study.title(lang)
             description = None
+            page.edit_url = hosting.source_edit_url(config, self.project.root, study.text_path(lang))
         # The theme writes both into the page (and the title into the search index) unescaped.
         page.meta["title"] = html_escape(title)
         if description is not None:
@@ -267,10 +276,27 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             body = rendered.html
             if rel.startswith(CASESTUDY_PAGES + "/"):
                 body = self._casestudy_page(lang, rel, body, page.url, config)
+            else:
+                body = self._comment_links(body, lang, rel, page.url, config)
         body = changes.on_page_content(self.project, self.analysis, lang, rel, body,  # since review rounds
                                        lambda name: _relative(page.url, self._page_url(lang, name, config)),
                                        config.use_directory_urls)
         return self._banners(body, lang, rel, page.url, config)
+
+    def _comment_links(self, body: str, lang: str, rel: str, url: str, config) -> str:
+        """A link to comment on each numbered paragraph, where a forge or an address is set."""
+        target = self.config.comments
+        if target == "off" or (target == "issues" and not config.repo_url):
+            return body
+        chapter = next((c for c in self.project.chapters if c.name == rel and lang in c.texts), None)
+        if chapter is None or chapter.annex:
+            return body
+        if lang not in self._numbers:
+            self._numbers[lang] = sidebyside.paragraph_numbers(self.project, self.analysis, lang)
+        numbers = [n for (name, _index), n in sorted(self._numbers[lang].items()) if name == rel]
+        address = (config.site_url or "") + url
+        return comments.add_comment_links(body, numbers, lang, chapter.texts[lang].title, address,
+                                          lambda title, text: comments.form_url(target, config.repo_url, title, text))
 
     def _casestudy_page(self, lang: str, rel: str, body: str, url: str, config) -> str:
         """A case study's own page: its metadata, its box, and the chapters that show it."""
@@ -334,7 +360,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
 
     def on_post_page(self, output: str, page, config):
         """Fix the page head: no language-root alternates (i18n_files.py); search in its language."""
-        output = drop_alternate_links(output)
+        site_path = urlsplit(config.site_url or "").path or "/"
+        output = relative_language_links(drop_alternate_links(output), page.url, site_path)
         lang = page.file.src_uri.partition("/")[0]
         if self.project is not None and lang in self.project.languages[1:]:
             return point_search_at_language(output, lang)
@@ -359,7 +386,8 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
             return
         started = time.perf_counter()
         site = Path(config.site_dir)
-        counts = split_search_index(site, self.project.languages, self._search_pages if self.dirty else None)
+        counts = split_search_index(site, self.project.languages, self._search_pages if self.dirty else None,
+                                    scripts=hosting.offline(config))
         log.debug("search index split per language %s in %.3f s", counts, time.perf_counter() - started)
 
 

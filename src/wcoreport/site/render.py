@@ -42,9 +42,11 @@ class RenderedPage:
 def page_url(name: str, directory_urls: bool = True) -> str:
     """The URL of a page inside its language's part of the site, from its path in the folder."""
     stem = name[:-3] if name.endswith(".md") else name
+    if not directory_urls:  # (a page opened from the file system: a folder is no page)
+        return stem + ".html"
     if stem == "index" or stem.endswith("/index"):
         return stem[: -len("index")]
-    return stem + "/" if directory_urls else stem + ".html"
+    return stem + "/"
 
 
 def relative_url(from_url: str, to_url: str) -> str:

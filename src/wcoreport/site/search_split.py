@@ -8,8 +8,12 @@ English pages too. After the build we split that index: the default language's p
 `xx/search/search_index.json`, their locations made relative to `xx/`; and every page of `xx`
 gets `base` = its language folder, so Material loads that index and resolves its results there.
 
-`base` is otherwise used by Material only for the sitemap of instant navigation and for
-versioning (mike), neither of which this site enables.
+`base` is otherwise used by Material for the sitemap of instant navigation (not enabled here)
+and for its version selector, which `publish` serves in each language (site/versions.py).
+
+Opened from the file system (Material's `offline` plugin), Material reads the index from
+`search/search_index.js` beside the JSON (a script setting `__index`): with `scripts`, each
+language's index gets its script too (the offline plugin wrote one, of every language, before).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ _CONFIG = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</s
 
 
 def split_search_index(site_dir: Path, languages: tuple[str, ...],
-                       pages: dict[str, list[dict]] | None = None) -> dict[str, int]:
+                       pages: dict[str, list[dict]] | None = None, scripts: bool = False) -> dict[str, int]:
     """Rewrite the index as one per language; returns the number of entries of each.
 
     `pages`: for the dirty reloads of `mkdocs serve` (./run serve), every page's entries as
@@ -60,8 +64,10 @@ def split_search_index(site_dir: Path, languages: tuple[str, ...],
         config = {**index.get("config", {}), "lang": [lang]}  # lunr's stemmer of that language only
         target = path if lang == default else site_dir / lang / INDEX
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps({"config": config, "docs": docs[lang]}, ensure_ascii=False,
-                                     separators=(",", ":")), "utf-8")
+        data = json.dumps({"config": config, "docs": docs[lang]}, ensure_ascii=False, separators=(",", ":"))
+        target.write_text(data, "utf-8")
+        if scripts:  # (JSON is a JavaScript expression; "</" cannot end a script loaded by src)
+            target.with_suffix(".js").write_text(f"var __index = {data}", "utf-8")
         counts[lang] = len(docs[lang])
     return counts
 
