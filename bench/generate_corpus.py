@@ -436,7 +436,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generate_corpus: wrote {out} ({args.chapters} chapters, {args.casestudies} case studies, "
           f"{args.references} references, {args.paragraphs} paragraphs per chapter)")
     if args.check:
-        from wcoreport.project import load_project
+        from wcoreport.sources.project import load_project
 
         problems = load_project(out).problems.items
         for problem in problems:

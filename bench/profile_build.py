@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         corpus = args.corpus.resolve() if args.corpus else generate_corpus.generate(
             work / "corpus", **generate_corpus.DEFAULTS, seed=1)
-        from wcoreport.project import load_project
+        from wcoreport.sources.project import load_project
         from wcoreport.report import build
 
         t = Timer()

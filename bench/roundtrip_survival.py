@@ -67,7 +67,7 @@ def main() -> int:
     args = parser.parse_args()
     sys.path.insert(0, str(HERE.parent / "src"))
     from wcoreport.markdown.gate import check_project
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
     from wcoreport.report.edited_docx import read_edited
     from wcoreport.report.provenance import provenance
     from wcoreport.report.roundtrip import rebuild

@@ -105,7 +105,7 @@ def run(cmd: list[str], cwd: Path | None = None, extra_env: dict | None = None) 
 
 
 def pandoc() -> str:
-    from wcoreport.pandoc import pandoc_path
+    from wcoreport.pipeline.pandoc import pandoc_path
 
     return pandoc_path()
 
@@ -134,7 +134,7 @@ def floor_markdown(project, analysis, lang: str) -> str:
     lines (raw Typst comments) are dropped: they are not content."""
     from wcoreport.markdown.document import language_pages
     from wcoreport.markdown.pandoc_ast import children, walk
-    from wcoreport.pandoc import run_pandoc
+    from wcoreport.pipeline.pandoc import run_pandoc
     from wcoreport.report.assemble import assemble
 
     doc = assemble(project, analysis, lang, language_pages(project, analysis, lang))
@@ -153,7 +153,7 @@ def prepare_floor(corpus: Path, work: Path) -> dict:
     """The floor's inputs: each language's assembled Markdown, and a copy of the site without
     our plugin. Not timed: this is the content both sides start from."""
     from wcoreport.markdown.gate import check_project
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
 
     project = load_project(corpus)
     analysis = check_project(project)

@@ -17,9 +17,9 @@ import pytest
 from conftest import REPO_ROOT
 from test_site_browser import ARGS, CHROMIUM, RULES, Tab, _unavailable, site_url  # noqa: F401 (fixture)
 from wcoreport.assessments import area_results, weakest_first
-from wcoreport.project import load_project
-from wcoreport.strings import section
-from wcoreport.typography import typography
+from wcoreport.sources.project import load_project
+from wcoreport.text.strings import section
+from wcoreport.text.typography import typography
 
 TOOLS = ("ai-ml", "blockchain")
 TEXT = section("assessment")

@@ -14,7 +14,7 @@ import yaml
 
 from conftest import REPO_ROOT, copy_repo, run_build
 from wcoreport.assessments import area_results, weakest_first
-from wcoreport.project import load_project
+from wcoreport.sources.project import load_project
 
 TOOLS = {"ai-ml": ["strategy", "governance", "data", "infrastructure", "people", "partnerships", "ethics"],
          "blockchain": ["use-cases", "governance", "interoperability", "legal", "ecosystem"]}

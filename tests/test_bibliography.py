@@ -16,9 +16,9 @@ import pypandoc
 import pytest
 import yaml
 
-from wcoreport.bibliography import load_bibliography, write_csl_json
-from wcoreport.citation_style import STYLES_DIR
-from wcoreport.diagnostics import Problems
+from wcoreport.bibliography.bibtex import load_bibliography, write_csl_json
+from wcoreport.bibliography.citation_style import STYLES_DIR
+from wcoreport.sources.diagnostics import Problems
 
 REPO = Path(__file__).resolve().parent.parent
 EXPORT_CASE = Path(__file__).parent / "bad_inputs" / "bib-reference-manager-export.yml"

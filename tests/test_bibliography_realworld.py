@@ -18,8 +18,8 @@ import pypdf
 import pytest
 
 from conftest import copy_repo, run_build
-from wcoreport.bibliography import load_bibliography
-from wcoreport.diagnostics import Problems
+from wcoreport.bibliography.bibtex import load_bibliography
+from wcoreport.sources.diagnostics import Problems
 
 BIBS = Path(__file__).parent / "bibliographies"
 EXPORT = BIBS / "better-biblatex-export.bib"

@@ -32,7 +32,7 @@ def tagged(tmp_path, monkeypatch) -> Path:
 
 
 def test_a_round_is_made_once_and_then_read_back(tagged, monkeypatch):
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
     from wcoreport.site import changes
 
     project = load_project(tagged)
@@ -62,7 +62,7 @@ def test_a_round_is_made_once_and_then_read_back(tagged, monkeypatch):
 
 
 def test_a_round_whose_sources_do_not_build_is_kept_as_such(tagged, monkeypatch):
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
     from wcoreport.site import changes
 
     (tagged / "report.yml").write_text("title: [unclosed\n", "utf-8")

@@ -22,8 +22,8 @@ from PIL import Image
 
 from wcoreport.data import load_charts, load_data, remove_stale_charts, render_chart
 from wcoreport.data.charts import FONTS_DIR
-from wcoreport.diagnostics import Problems
-from wcoreport.vocabulary import load_technologies
+from wcoreport.sources.diagnostics import Problems
+from wcoreport.sources.vocabulary import load_technologies
 
 LANGS = ("en", "fr")
 NBSP, NNBSP = "\u00a0", "\u202f"
@@ -164,8 +164,8 @@ RENDER_IN_A_NEW_PROCESS = """
 import sys
 from pathlib import Path
 from wcoreport.data import load_charts, load_data, remove_stale_charts, render_chart
-from wcoreport.diagnostics import Problems
-from wcoreport.vocabulary import load_technologies
+from wcoreport.sources.diagnostics import Problems
+from wcoreport.sources.vocabulary import load_technologies
 root, out = Path(sys.argv[1]), Path(sys.argv[2])
 problems = Problems(root)
 tech = load_technologies(root / "technologies.yml", ("en", "fr"), problems)
@@ -278,7 +278,7 @@ def test_chart_mistake_on_its_line(tmp_path, old, new, marker, message):
 
 def test_bundled_charts_render(tmp_path):
     """The repository's own charts (the survey of PC0790, the case-study annex) draw in French."""
-    from wcoreport.casestudies import load_casestudies
+    from wcoreport.sources.casestudies import load_casestudies
     from wcoreport.data import casestudy_counts
 
     problems = Problems(REPO_ROOT)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from wcoreport.bibliography import load_bibliography, write_csl_json
-from wcoreport.citation_style import STYLES_DIR, bundled_styles, check_style, style_args
-from wcoreport.diagnostics import Problems
-from wcoreport.metadata import load_metadata
+from wcoreport.bibliography.bibtex import load_bibliography, write_csl_json
+from wcoreport.bibliography.citation_style import STYLES_DIR, bundled_styles, check_style, style_args
+from wcoreport.sources.diagnostics import Problems
+from wcoreport.sources.metadata import load_metadata
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from conftest import copy_repo
 def test_citations_only_equals_whole_document(style, tmp_path, monkeypatch):
     from wcoreport.markdown import document as shared
     from wcoreport.markdown.gate import check_project
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
 
     monkeypatch.setenv("WCOREPORT_NO_CACHE", "1")
     root = copy_repo(tmp_path / "src")
@@ -32,7 +32,7 @@ def test_citations_only_equals_whole_document(style, tmp_path, monkeypatch):
         assert json.dumps([(p.name, p.blocks) for p in alone]) == json.dumps([(p.name, p.blocks) for p in whole])
         # (some citations are repeated: citeproc is given each once, repeats_alike)
         from wcoreport.markdown.citeproc_input import CitationsOnly, repeats_alike
-        from wcoreport.citation_style import style_path
+        from wcoreport.bibliography.citation_style import style_path
 
         pages = shared.language_pages(project, analysis, lang)
         only = CitationsOnly({"pandoc-api-version": [1, 23], "meta": {},
@@ -42,7 +42,7 @@ def test_citations_only_equals_whole_document(style, tmp_path, monkeypatch):
 
 
 def test_a_style_that_asks_for_positions_gets_every_citation():
-    from wcoreport.citation_style import style_path
+    from wcoreport.bibliography.citation_style import style_path
     from wcoreport.markdown.citeproc_input import repeats_alike
 
     assert repeats_alike(style_path("chicago-author-date", None))
@@ -50,7 +50,7 @@ def test_a_style_that_asks_for_positions_gets_every_citation():
 
 
 def test_note_style_gets_the_whole_document():
-    from wcoreport.citation_style import style_path
+    from wcoreport.bibliography.citation_style import style_path
     from wcoreport.markdown.citeproc_input import in_text_style
 
     assert in_text_style(style_path("chicago-author-date", None))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wcoreport.casestudies import load_casestudies
+from wcoreport.sources.casestudies import load_casestudies
 from wcoreport.data import (
     REFERENCE,
     casestudy_counts,
@@ -23,8 +23,8 @@ from wcoreport.data import (
     resolve_reference,
     table_markdown,
 )
-from wcoreport.diagnostics import Problems
-from wcoreport.vocabulary import load_technologies
+from wcoreport.sources.diagnostics import Problems
+from wcoreport.sources.vocabulary import load_technologies
 
 LANGS = ("en", "fr")
 NBSP, NNBSP = "\u00a0", "\u202f"

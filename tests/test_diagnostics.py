@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from wcoreport.diagnostics import ContentError, Problem, Problems, Remembered, Severity
+from wcoreport.sources.diagnostics import ContentError, Problem, Problems, Remembered, Severity
 
 
 # --- one problem ---------------------------------------------------------------------------------

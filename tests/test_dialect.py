@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_repo
-from wcoreport.diagnostics import Problems
+from wcoreport.sources.diagnostics import Problems
 from wcoreport.markdown.dialect import (MAX_INCLUDE_DEPTH, MAX_INCLUDES, MAX_LINE, MAX_NESTING, Expanded,
                                         expand_casestudy, expand_page)
-from wcoreport.project import Project, load_project
+from wcoreport.sources.project import Project, load_project
 
 DIV = ":" * 12  # the fence of the Divs the dialect writes
 

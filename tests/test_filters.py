@@ -114,7 +114,7 @@ def test_every_filter_checks_the_pandoc_version():
     for lua in FILTERS.glob("*.lua"):
         assert "PANDOC_VERSION:must_be_at_least" in lua.read_text("utf-8"), lua.name
     # The Python passes: the build refuses a pandoc whose document format is older than theirs.
-    from wcoreport.pandoc import ToolError
+    from wcoreport.pipeline.pandoc import ToolError
     from wcoreport.markdown.analysis import PANDOC_API, check_pandoc_api
 
     doc = json.loads(pandoc("-f", "markdown", "-t", "json", source="A paragraph."))

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wcoreport.diagnostics import Problems
-from wcoreport.yamlfile import split_front_matter
+from wcoreport.sources.diagnostics import Problems
+from wcoreport.sources.yamlfile import split_front_matter
 
 NOT_CLOSED = "x.md:1: error: front matter is not closed: add a line '---' before line {start}, where the text starts"
 

@@ -157,7 +157,7 @@ def test_damaged_cache_entries_are_rebuilt(env, base, tmp_path):
 
 
 def test_cache_ignores_foreign_and_corrupt_entries(tmp_path):
-    from wcoreport.cache import Cache
+    from wcoreport.pipeline.cache import Cache
 
     cache = Cache(tmp_path)
     key = cache.key("parse", ["text"])

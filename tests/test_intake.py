@@ -231,7 +231,7 @@ def test_export_then_import_round_trips(imported, tmp_path, fmt):
         shutil.rmtree(folder)
     back = intake(fresh, "import", str(out))
     assert back.returncode == 0, back.stderr
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
 
     original, restored = load_project(root), load_project(fresh)
     assert set(restored.casestudies) == set(original.casestudies)
@@ -406,7 +406,7 @@ def test_site_catalogue_shows_submitted_and_finds_by_summary(imported, tmp_path)
 
 def test_report_catalogue_leaves_submissions_out(imported):
     """The Council documents' `{% casestudies %}` table lists the edited case studies only."""
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
     from wcoreport.report.assemble import catalogue_table
 
     project = load_project(imported["root"])

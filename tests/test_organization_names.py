@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import copy
 
-from wcoreport.metadata import Metadata
-from wcoreport.organization_names import localize_names
+from wcoreport.sources.metadata import Metadata
+from wcoreport.bibliography.organization_names import localize_names
 
 NAMES = [{"en": "World Customs Organization", "fr": "Organisation mondiale des douanes"},
          {"en": "World Trade Organization", "fr": "Organisation mondiale du commerce"}]

@@ -31,8 +31,8 @@ def edit(path: Path, old: str, new: str) -> None:
 def recorded_current(repo: Path, name: str, lang: str = "fr") -> None:
     """The translation recorded as current by hand (its translation_of set to the source's
     present version), as a page edited after `translated` stands: parity then compares it."""
-    from wcoreport.project import load_project
-    from wcoreport.translations import project_translations, set_front_matter_line
+    from wcoreport.sources.project import load_project
+    from wcoreport.translation.translations import project_translations, set_front_matter_line
 
     expected = project_translations(load_project(repo))[name][lang].expected
     set_front_matter_line(repo / f"docs/{lang}/{name}", "translation_of", expected)

@@ -133,8 +133,8 @@ def test_typst_written_by_chapters_is_pandocs_whole(tmp_path, copy_repo, monkeyp
     from wcoreport.markdown.document import document
     from wcoreport.markdown.gate import check_project
     from wcoreport.markdown.pandoc_ast import to_json, words_joined
-    from wcoreport.pandoc import run_pandoc
-    from wcoreport.project import load_project
+    from wcoreport.pipeline.pandoc import run_pandoc
+    from wcoreport.sources.project import load_project
     from wcoreport.report import build
 
     monkeypatch.setenv("WCOREPORT_NO_CACHE", "1")

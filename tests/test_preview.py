@@ -20,7 +20,7 @@ import pytest
 
 from wcoreport.markdown.document import document
 from wcoreport.markdown.gate import check_project
-from wcoreport.project import load_project
+from wcoreport.sources.project import load_project
 from wcoreport.site.preview import SitePages
 from wcoreport.site.render import render_pages
 

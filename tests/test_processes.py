@@ -56,7 +56,7 @@ def test_unknown_start_method_is_a_usage_error(tmp_path: Path):
 HOLD_THE_LOCK = """
 import sys, time
 from pathlib import Path
-from wcoreport.processes import output_lock
+from wcoreport.pipeline.processes import output_lock
 with output_lock(Path(sys.argv[1]), lambda message, step=True: print(message, flush=True)):
     print("locked", flush=True)
     time.sleep(float(sys.argv[2]))

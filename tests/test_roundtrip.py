@@ -288,7 +288,7 @@ def test_each_block_starts_at_its_own_line(repo_root, lang):
     case-study box (its text is another file) still name the block's own line."""
     from wcoreport.markdown.gate import check_project
     from wcoreport.markdown.pandoc_ast import stringify
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
 
     project = load_project(repo_root)
     analysis = check_project(project)

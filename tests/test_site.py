@@ -153,7 +153,7 @@ def test_casestudy_box_links_to_its_own_page(site_dir, lang, member_label, membe
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_casestudy_has_a_page_in_each_language(site_dir, repo_root, lang):
-    from wcoreport.casestudies import member_name
+    from wcoreport.sources.casestudies import member_name
 
     for folder in sorted((repo_root / "casestudies").iterdir()):
         meta = yaml.safe_load((folder / "casestudy.yml").read_text("utf-8"))

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO_ROOT, copy_repo, run_build
-from wcoreport.project import load_project
-from wcoreport.translations import State, normalize, project_translations, source_hash
+from wcoreport.sources.project import load_project
+from wcoreport.translation.translations import State, normalize, project_translations, source_hash
 
 
 def states(root: Path) -> dict[tuple[str, str], State]:

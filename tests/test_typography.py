@@ -12,7 +12,7 @@ import subprocess
 import pypandoc
 import pytest
 
-from wcoreport.typography import NBSP, NNBSP, apply_to_html, french_spacing, typography
+from wcoreport.text.typography import NBSP, NNBSP, apply_to_html, french_spacing, typography
 
 N = NNBSP
 
@@ -125,7 +125,7 @@ def test_the_report_is_typeset_whole(tmp_path, copy_repo):
     from wcoreport.markdown.gate import check_project
     from wcoreport.markdown.pandoc_ast import copy_tree, stringify
     from wcoreport.markdown.typeset import typeset_blocks
-    from wcoreport.project import load_project
+    from wcoreport.sources.project import load_project
     from wcoreport.report.build import report_document
 
     root = copy_repo(tmp_path / "repo")

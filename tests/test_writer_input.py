@@ -17,8 +17,8 @@ from wcoreport.markdown.document import document
 from wcoreport.markdown.gate import check_project
 from wcoreport.markdown.analysis import API_VERSION
 from wcoreport.markdown.pandoc_ast import to_json, words_joined
-from wcoreport.pandoc import run_pandoc
-from wcoreport.project import load_project
+from wcoreport.pipeline.pandoc import run_pandoc
+from wcoreport.sources.project import load_project
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

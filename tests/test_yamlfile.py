@@ -10,8 +10,8 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from wcoreport.diagnostics import Problems
-from wcoreport.yamlfile import (MAX_DEPTH, MAX_EXPANDED, Schema, YamlData, load_yaml_file, parse_yaml, read_text,
+from wcoreport.sources.diagnostics import Problems
+from wcoreport.sources.yamlfile import (MAX_DEPTH, MAX_EXPANDED, Schema, YamlData, load_yaml_file, parse_yaml, read_text,
                                 split_front_matter, validate)
 
 

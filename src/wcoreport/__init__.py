@@ -5,7 +5,7 @@ modules and in `markdown/`; `site/` adapts it to MkDocs and `report/` to pandoc,
 The core never imports MkDocs.
 """
 
-from .diagnostics import ContentError, Problem, Problems, Severity
-from .project import Project, load_project
+from .sources.diagnostics import ContentError, Problem, Problems, Severity
+from .sources.project import Project, load_project
 
 __all__ = ["ContentError", "Problem", "Problems", "Project", "Severity", "load_project"]

@@ -37,12 +37,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .cache import file_digest
-from .diagnostics import ContentError, Severity, UsageError
-from .language_build import LanguageJob, start_builds
-from .outputs import atomic_directory, build_scratch, staging_folder
-from .pandoc import ToolError
-from .processes import Terminated, output_lock, terminate_as_interrupt
+from .pipeline.cache import file_digest
+from .sources.diagnostics import ContentError, Severity, UsageError
+from .pipeline.language_build import LanguageJob, start_builds
+from .pipeline.outputs import atomic_directory, build_scratch, staging_folder
+from .pipeline.pandoc import ToolError
+from .pipeline.processes import Terminated, output_lock, terminate_as_interrupt
 
 # Commands that run another program, given every word after the command as they are.
 TOOLS = {
@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None, prog: str = "build_report.py") -> int:
     say = Progress(quiet=args.quiet)
     started = time.monotonic()
     if args.no_cache:
-        from .cache import NO_CACHE_ENV
+        from .pipeline.cache import NO_CACHE_ENV
 
         os.environ[NO_CACHE_ENV] = "1"  # this process and the MkDocs one it runs
     # The build holds millions of small objects (the documents' trees), none in a reference
@@ -329,7 +329,7 @@ def os_error_message(exc: OSError, root: Path) -> str:
 
 
 def _run(args, root: Path, out: Path, say, started: float) -> int:
-    from .project import load_project
+    from .sources.project import load_project
 
     if args.command == "clean":
         return _clean(root, out)
@@ -339,7 +339,7 @@ def _run(args, root: Path, out: Path, say, started: float) -> int:
         return publish_command(args, root) if args.command == "publish" else linkcheck_command(args, root, out)
     key = _sources_key(args, root, out)
     if key is not None:
-        from .uptodate import current
+        from .pipeline.uptodate import current
 
         with output_lock(out, say):
             last = current(out, key)
@@ -410,7 +410,7 @@ def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, proje
     if args.command == "check" or project.metadata is None:  # (without report.yml: nothing to build)
         check_project(project, parity)
         _gate(args, project)
-        from .translations import drift_lines
+        from .translation.translations import drift_lines
 
         for line in drift_lines(project):
             print(line, file=sys.stderr)
@@ -422,7 +422,7 @@ def _run_loaded(args, out: Path, say, started: float, key, sources: tuple, proje
     if unknown:
         raise UsageError(f"unknown language {', '.join(unknown)} (the site has: {', '.join(project.languages)})")
     with output_lock(out, say) if site is None else contextlib.nullcontext():  # (held since MkDocs started)
-        from .uptodate import record
+        from .pipeline.uptodate import record
 
         outputs = _build(args, project, parity, languages, out, say, sources, site)
         if key is not None:
@@ -461,7 +461,7 @@ def _build(args, project, parity, languages: tuple[str, ...], out: Path, say, so
            started_site: tuple | None) -> list[Path]:
     from .markdown.analysis import context_digest
     from .markdown.gate import check_across
-    from .uptodate import forget
+    from .pipeline.uptodate import forget
 
     outputs: list[Path] = []
     reports = out / "report"
@@ -557,8 +557,8 @@ class Progress:
 
 def _sources_key(args, root: Path, out: Path) -> str | None:
     """The hash of all a build of the outputs reads (uptodate.py); None: always build."""
-    from .cache import enabled
-    from .uptodate import sources_key
+    from .pipeline.cache import enabled
+    from .pipeline.uptodate import sources_key
 
     if args.command not in ("all", "report", "site") or args.pages or not enabled():
         return None
@@ -574,8 +574,8 @@ def _sources_key(args, root: Path, out: Path) -> str | None:
 
 def _clean(root: Path, out: Path) -> int:
     """Remove the build's outputs and the results kept between builds."""
-    from .cache import FOLDER, Cache, user_cache_dir
-    from .uptodate import forget
+    from .pipeline.cache import FOLDER, Cache, user_cache_dir
+    from .pipeline.uptodate import forget
 
     with output_lock(out, lambda msg, step=True: None):
         forget(out)
@@ -588,8 +588,8 @@ def _clean(root: Path, out: Path) -> int:
 
 def _mark_translated(project, pages: list[Path]) -> int:
     """The one command that writes to the sources, on request: one front-matter line a page."""
-    from .drift import mark_translated
-    from .translations import MarkError
+    from .translation.drift import mark_translated
+    from .translation.translations import MarkError
 
     if not pages:
         raise UsageError("name the translated pages to mark as current, e.g. docs/fr/ai-ml.md")
@@ -611,7 +611,7 @@ def _mark_translated(project, pages: list[Path]) -> int:
 def _xliff(project, args, out: Path) -> int:
     """CAT-tool exchange (xliff.py): export a language's chapters, or import translated files."""
     from .markdown.gate import check_project
-    from .xliff import ExchangeError, export_language, import_files
+    from .translation.xliff import ExchangeError, export_language, import_files
 
     action = str(args.pages[0]) if args.pages else ""
     files = args.pages[1:]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import sys
 
-from .diagnostics import ContentError, UsageError
-from .outputs import atomic_write
-from .pandoc import ToolError
+from .sources.diagnostics import ContentError, UsageError
+from .pipeline.outputs import atomic_write
+from .pipeline.pandoc import ToolError
 
 COMMENT_FORMATS = (".md", ".csv")
 
@@ -70,11 +70,11 @@ def redline_command(args, project, out) -> int:
     """`redline --since REV`: the report's DOCX and PDF with the changes since REV marked."""
     import time
 
-    from .diagnostics import Severity
+    from .sources.diagnostics import Severity
     from .markdown.gate import check_project
     from .markdown.parity import ParityRule
     from .report.redline import build_redlines
-    from .revisions import RevisionError, resolve
+    from .pipeline.revisions import RevisionError, resolve
 
     started = time.monotonic()
     if args.pages:

@@ -18,8 +18,8 @@ from typing import Literal
 
 import pydantic
 
-from ..diagnostics import Problems
-from ..yamlfile import Schema, YamlData, load_yaml_file, validate
+from ..sources.diagnostics import Problems
+from ..sources.yamlfile import Schema, YamlData, load_yaml_file, validate
 
 ID = r"^[a-z0-9][a-z0-9-]*$"
 FOLDER = "assessments"  # at the repository's root; its pages on the site: <lang>/assessments/<id>/

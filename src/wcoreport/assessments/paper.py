@@ -14,12 +14,12 @@ from ..markdown.analysis import API_VERSION
 from ..markdown.pandoc_ast import Node, div, inlines, para, table
 from ..markdown.typeset import typeset_blocks
 from ..report.layout import masthead_lines
-from ..strings import section
+from ..text.strings import section
 from .model import Assessment, paper_name  # noqa: F401 (the report's writer names its files by it)
 from .scoring import DECIMALS
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 TEXT = section("assessment")
 BOX = "answer-box"

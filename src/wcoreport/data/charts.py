@@ -43,10 +43,10 @@ from xml.sax.saxutils import escape, quoteattr
 
 import vl_convert
 
-from ..diagnostics import Problems
-from ..outputs import atomic_write
-from ..typography import french_spacing
-from ..yamlfile import Schema, load_yaml_file, validate
+from ..sources.diagnostics import Problems
+from ..pipeline.outputs import atomic_write
+from ..text.typography import french_spacing
+from ..sources.yamlfile import Schema, load_yaml_file, validate
 from .labels import LABELS
 from .pipe_table import one_line
 from .tables import ID_PATTERN, DataTable

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..vocabulary import REGIONS, Technology
+from ..sources.vocabulary import REGIONS, Technology
 from .labels import LABELS
 from .tables import Column, DataTable
 
 if TYPE_CHECKING:
-    from ..casestudies import CaseStudy
+    from ..sources.casestudies import CaseStudy
 
 
 def casestudy_counts(casestudies: dict[str, "CaseStudy"], technologies: dict[str, Technology],

@@ -3,6 +3,6 @@ whole toolchain), read here by language."""
 
 from __future__ import annotations
 
-from ..strings import section
+from ..text.strings import section
 
 LABELS: dict[str, dict[str, str]] = section("chart")

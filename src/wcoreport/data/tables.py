@@ -24,9 +24,9 @@ from typing import Any, Literal
 
 import pydantic
 
-from ..diagnostics import Problems
-from ..vocabulary import REGIONS, Technology
-from ..yamlfile import Schema, YamlData, load_yaml_file, read_text, validate
+from ..sources.diagnostics import Problems
+from ..sources.vocabulary import REGIONS, Technology
+from ..sources.yamlfile import Schema, YamlData, load_yaml_file, read_text, validate
 
 # Ids of tables, columns and row keys: they are written in prose references
 # (`{{ table.row.column }}`), where a dot separates them.

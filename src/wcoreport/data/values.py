@@ -27,7 +27,7 @@ import babel
 import babel.dates
 import babel.numbers
 
-from ..vocabulary import REGIONS
+from ..sources.vocabulary import REGIONS
 from .tables import Column, DataTable
 
 # Babel's locale for each language of the site: the WCO writes British English.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..diagnostics import UsageError
+from ..sources.diagnostics import UsageError
 
 USAGE = ("use 'intake template --lang LANG', 'intake import FILE [--mapping MAPPING.yml]' "
          "or 'intake export --format xlsx|csv|json'")
@@ -33,7 +33,7 @@ def intake_command(project, args) -> int:
             raise UsageError("intake export: name the format, --format xlsx, csv or json")
         fmt = args.format[0]
         if project.problems.errors:  # an export is of case studies that load: say which do not
-            from ..diagnostics import ContentError
+            from ..sources.diagnostics import ContentError
 
             raise ContentError(project.problems.errors)
         try:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import yaml
 
-from ..strings import text as string
+from ..text.strings import text as string
 from .fields import LANGUAGES, folded
 
 _ESCAPE = set("\\`*_{}[]#+!|~^$@=&")

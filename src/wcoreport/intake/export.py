@@ -22,9 +22,9 @@ from pathlib import Path
 import pydantic
 import yaml
 
-from ..casestudies import CaseStudyMeta
-from ..outputs import atomic_write
-from ..vocabulary import REGIONS
+from ..sources.casestudies import CaseStudyMeta
+from ..pipeline.outputs import atomic_write
+from ..sources.vocabulary import REGIONS
 from .sheets import FORMULA_START
 
 SCHEMA_NAME = "casestudies.schema.json"

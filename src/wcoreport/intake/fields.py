@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import babel
 
-from ..vocabulary import REGIONS, Technology
+from ..sources.vocabulary import REGIONS, Technology
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import ContentError, Problem, Severity
+from ..sources.diagnostics import ContentError, Problem, Severity
 from .drafts import Known, Submission, already_there, draft_files, known_studies, new_id
 from .fields import FIELD, Resolvers, folded, serial_date, year_of
 from .mapping import Mapping, template_language, template_mapping
@@ -292,7 +292,7 @@ def _same_study(study, files: dict[str, str]) -> bool:
     """Whether an exported row holds what the repository's case study holds (metadata and texts)."""
     import yaml
 
-    from ..casestudies import CaseStudyMeta
+    from ..sources.casestudies import CaseStudyMeta
 
     if study is None:
         return False
@@ -306,7 +306,7 @@ def _write_checked(project, drafts: dict[str, tuple[str, dict[str, str]]]) -> No
     """Write the drafts into a scratch copy of the sources, check it as `check` does, then move
     the new folders in (nothing is written into the sources if the check finds an error)."""
     from ..markdown.gate import check_project
-    from ..project import load_project
+    from ..sources.project import load_project
 
     root = project.root
     with tempfile.TemporaryDirectory(prefix="wcoreport-intake-") as scratch:

@@ -21,9 +21,9 @@ from typing import Literal
 
 import pydantic
 
-from ..diagnostics import ContentError, Problems
-from ..vocabulary import SOURCES
-from ..yamlfile import Schema, load_yaml_file, validate
+from ..sources.diagnostics import ContentError, Problems
+from ..sources.vocabulary import SOURCES
+from ..sources.yamlfile import Schema, load_yaml_file, validate
 from .fields import FIELDS, REQUIRED, folded
 
 FieldKey = Literal[tuple(f.key for f in FIELDS)]  # type: ignore[valid-type]

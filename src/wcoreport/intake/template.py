@@ -12,8 +12,8 @@ from pathlib import Path
 
 import babel
 
-from ..outputs import atomic_write
-from ..vocabulary import REGIONS
+from ..pipeline.outputs import atomic_write
+from ..sources.vocabulary import REGIONS
 from .export import text_cell
 from .fields import FIELDS, FIRST_YEAR, LANGUAGES
 

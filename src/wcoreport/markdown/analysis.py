@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from ..cache import Cache, digest, file_digest, results
-from ..diagnostics import Problems, Remembered
-from ..pandoc import WARNED, ToolError, ToolMissing
-from ..strings import text
+from ..pipeline.cache import Cache, digest, file_digest, results
+from ..sources.diagnostics import Problems, Remembered
+from ..pipeline.pandoc import WARNED, ToolError, ToolMissing
+from ..text.strings import text
 from . import pandoc_warnings
 from .dialect import MAX_NESTING, Expanded, expand_casestudy, expand_member_text, expand_page
 from ..data import DataTable, format_value
@@ -39,7 +39,7 @@ from ..data.charts import alt_text, chart_caption
 from .pandoc_ast import Node, attribute, children, cites, from_json, inlines, map_inlines, plain, stringify, table
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 # pandoc's Markdown, less what would let an author's text become something else: TeX and
 # `$math$` (raw TeX is dropped by every writer but LaTeX; math needs alt text in PDF/UA), HTML

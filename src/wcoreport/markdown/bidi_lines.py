@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..bidi_controls import BIDI, HINT, describe
+from ..sources.bidi_controls import BIDI, HINT, describe
 
 _B = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # Where names are typed, each with what to call it.

@@ -26,12 +26,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..data import REFERENCE, escape_markdown, format_value, resolve_reference
-from ..diagnostics import Problems
+from ..sources.diagnostics import Problems
 from . import bidi_lines
-from ..yamlfile import read_text
+from ..sources.yamlfile import read_text
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 # Limits: beyond them a page is refused (a path:line error), never handed to pandoc.
 MAX_LINE = 20_000  # characters on one line

@@ -17,10 +17,10 @@ from pathlib import Path
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..bibliography import write_csl_json
-from ..cache import digest, file_digest, results
-from ..citation_style import style_args, style_path
-from ..pandoc import ToolError, run_pandoc
+from ..bibliography.bibtex import write_csl_json
+from ..pipeline.cache import digest, file_digest, results
+from ..bibliography.citation_style import style_args, style_path
+from ..pipeline.pandoc import ToolError, run_pandoc
 from .analysis import API_VERSION, PageAnalysis
 from .citeproc_input import CitationsOnly, in_text_style, repeats_alike
 from .gate import CASESTUDY_PAGES, Numbered, ProjectAnalysis
@@ -28,7 +28,7 @@ from .typeset import typeset_blocks
 from .pandoc_ast import Node, attribute, cites, copy_tree, div, from_json, inlines, map_inlines, to_json, walk, walk_blocks
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 PAGE = "wco-page"
 REFS = "refs"  # the Div citeproc fills with the reference list

@@ -16,15 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from ..diagnostics import Problems, Severity
-from ..strings import missing as missing_strings
-from ..translations import check_translations
+from ..sources.diagnostics import Problems, Severity
+from ..text.strings import missing as missing_strings
+from ..translation.translations import check_translations
 from .analysis import (LanguageAnalysis, Located, Numbered, PageAnalysis, ProjectAnalysis, analyse_language,
                        context_digest)
 from .parity import ParityRule, check_parity
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 CASESTUDY_PAGES = "casestudies"  # the site's folder of case-study pages, in each language
 

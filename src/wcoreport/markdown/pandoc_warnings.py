@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..diagnostics import Problems
+from ..sources.diagnostics import Problems
 from .dialect import Expanded
 
 _AT = re.compile(r"\s*at line (\d+) column \d+")

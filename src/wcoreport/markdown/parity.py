@@ -28,13 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Problems, Severity
-from ..drift import page_drift
-from ..translations import State, chapter_translations, source_language, translation_of_line
+from ..sources.diagnostics import Problems, Severity
+from ..translation.drift import page_drift
+from ..translation.translations import State, chapter_translations, source_language, translation_of_line
 from .blocks import Block, PageBlocks, describe, page_blocks
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
     from .analysis import ProjectAnalysis
 
 
@@ -135,7 +135,7 @@ def check_parity(project: "Project", analysis: "ProjectAnalysis",
 def _casestudies(project: "Project", rule: ParityRule) -> None:
     """Each case study's translations, compared and reported as a chapter's are; their state
     comes from the record `translated` writes (drift.py: a Member's text has no front matter)."""
-    from ..drift import casestudy_name, casestudy_page, casestudy_translations, changes, read_record, source_blocks
+    from ..translation.drift import casestudy_name, casestudy_page, casestudy_translations, changes, read_record, source_blocks
 
     source_lang = project.languages[0]
     for cid, study in project.casestudies.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..typography import NNBSP, typography
+from ..text.typography import NNBSP, typography
 
 _TEXT = {"Str", "Space", "SoftBreak"}
 _SKIP = {"Code", "CodeBlock", "RawInline", "RawBlock", "Math"}

@@ -13,8 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..diagnostics import UsageError
-from ..pandoc import ToolError
+from ..sources.diagnostics import UsageError
+from ..pipeline.pandoc import ToolError
 from .linkcheck import BrokenLink, LinkReport, check_site
 from .serve import serve
 
@@ -44,14 +44,14 @@ def _print_links(report: LinkReport, name: str, quiet: bool) -> None:
 
 
 def publish_command(args, root: Path) -> int:
-    from ..project import load_project
+    from ..sources.project import load_project
     from .tree import PublishError, publish
 
     out = (args.out or root / "build" / "publish").resolve()
     url = _site_url(args, root)
     project = load_project(root)
     if project.metadata is None or project.problems.errors:
-        from ..diagnostics import ContentError
+        from ..sources.diagnostics import ContentError
 
         raise ContentError(project.problems.items)
     say = (lambda msg: None) if args.quiet else (lambda msg: sys.stderr.write(msg + "\n"))
@@ -86,7 +86,7 @@ def linkcheck_command(args, root: Path, out: Path) -> int:
 
 def changes_command(args, project) -> int:
     """The Markdown summary of the pages changed since --since (printed on standard output)."""
-    from ..revisions import RevisionError
+    from ..pipeline.revisions import RevisionError
     from .summary import markdown_summary, page_changes
 
     if not args.since:
@@ -95,7 +95,7 @@ def changes_command(args, project) -> int:
 
     analysis = check_project(project, parity=None)
     if project.problems.errors or project.metadata is None:
-        from ..diagnostics import ContentError
+        from ..sources.diagnostics import ContentError
 
         raise ContentError(project.problems.items)
     try:

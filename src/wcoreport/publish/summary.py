@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from ..markdown.document import document
 from ..markdown.gate import check_project
 from ..markdown.redline import Counts, Mark, redline
-from ..project import load_project
-from ..revisions import resolve, sources_at
+from ..sources.project import load_project
+from ..pipeline.revisions import resolve, sources_at
 
 
 @dataclass

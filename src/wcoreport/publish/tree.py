@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..cache import digest, toolchain, user_cache_dir
-from ..outputs import atomic_directory
-from ..revisions import RevisionError, resolve, review_tags, sources_at
+from ..pipeline.cache import digest, toolchain, user_cache_dir
+from ..pipeline.outputs import atomic_directory
+from ..pipeline.revisions import RevisionError, resolve, review_tags, sources_at
 from ..site.hosting import OFFLINE_ENV, SITE_URL_ENV, VERSION_ENV
 from ..site.versions import VERSIONS, Version, add_language_files, redirect_page, versions_json
 from .linkcheck import LinkReport, check_site

@@ -18,13 +18,13 @@ from ..markdown.document import Page
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
 from ..markdown.pandoc_ast import Node, copy_tree, div, inlines, map_inlines, para, plain, table, walk_blocks
 from ..markdown.typeset import typeset_blocks
-from ..metadata import Metadata
-from ..strings import text
-from ..vocabulary import REGIONS, SOURCES
+from ..sources.metadata import Metadata
+from ..text.strings import text
+from ..sources.vocabulary import REGIONS, SOURCES
 from .layout import agenda_line, date_line, masthead_lines, meeting_line, sessions_line, summary_labels
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 SOURCE_LINE = "source-line"  # attribute of a chapter's top-level blocks: where they were typed
 

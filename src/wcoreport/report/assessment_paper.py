@@ -14,11 +14,11 @@ from pathlib import Path
 
 from ..assessments import Assessment
 from ..assessments.paper import BOX, paper_document, paper_name
-from ..cache import build_date, file_digest, results
+from ..pipeline.cache import build_date, file_digest, results
 from ..markdown.pandoc_ast import map_inlines, to_json
-from ..outputs import atomic_write
-from ..pandoc import ToolError, run_pandoc
-from ..project import Project
+from ..pipeline.outputs import atomic_write
+from ..pipeline.pandoc import ToolError, run_pandoc
+from ..sources.project import Project
 from .build import PDF_STANDARDS, _compile_typst, _resource, typst_missing
 from .docx_finish import finish_docx
 from .docx_reference import build_reference_docx

@@ -25,15 +25,15 @@ from typing import Callable
 
 import orjson
 
-from ..cache import build_date, file_digest, folder_digest, results
+from ..pipeline.cache import build_date, file_digest, folder_digest, results
 from ..markdown.document import Page, document
 from ..markdown.gate import ProjectAnalysis
 from ..data import render_chart
 from ..markdown.analysis import API_VERSION, CHART_SCHEME
 from ..markdown.pandoc_ast import LEAVES, children, copy_tree, map_inlines, to_json, walk, words_joined
-from ..outputs import atomic_write
-from ..pandoc import ToolError, run_pandoc
-from ..project import Project
+from ..pipeline.outputs import atomic_write
+from ..pipeline.pandoc import ToolError, run_pandoc
+from ..sources.project import Project
 from .assemble import SOURCE_LINE, assemble
 from .docx_finish import finish_docx
 from .docx_package import set_custom_properties

@@ -19,8 +19,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from ..outputs import normalize_zip
-from ..pandoc import run_pandoc
+from ..pipeline.outputs import normalize_zip
+from ..pipeline.pandoc import run_pandoc
 
 # Word has Times New Roman; the PDF embeds Liberation Serif (report/fonts/), its metric-compatible
 # free twin, which LibreOffice also puts in its place: same glyph widths, same line breaks.

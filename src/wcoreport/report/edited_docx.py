@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..markdown.pandoc_ast import Node, table_cells
-from ..pandoc import run_pandoc
+from ..pipeline.pandoc import run_pandoc
 from .docx_package import read_custom_properties
 from .provenance import ANCHOR_PREFIX, Provenance
 

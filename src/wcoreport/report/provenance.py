@@ -28,7 +28,7 @@ from .assemble import SOURCE_LINE
 
 if TYPE_CHECKING:
     from ..markdown.gate import ProjectAnalysis
-    from ..project import Project
+    from ..sources.project import Project
 
 FORMAT = "1"
 ANCHOR_PREFIX = "wco_src_"

@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..diagnostics import Severity
+from ..sources.diagnostics import Severity
 from ..markdown.analysis import API_VERSION
 from ..markdown.document import document
 from ..markdown.gate import ProjectAnalysis, check_project
 from ..markdown.redline import Counts, Mark, redline_document
-from ..pandoc import ToolError
-from ..project import Project, load_project
-from ..revisions import Revision, sources_at
-from ..strings import text
+from ..pipeline.pandoc import ToolError
+from ..sources.project import Project, load_project
+from ..pipeline.revisions import Revision, sources_at
+from ..text.strings import text
 from .build import Output, report_document, to_typst, write_docx, write_pdf
 
 Progress = Callable[[str], None]

@@ -28,15 +28,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..markdown.pandoc_ast import Node, attribute
-from ..outputs import atomic_write
-from ..pandoc import ToolError
+from ..pipeline.outputs import atomic_write
+from ..pipeline.pandoc import ToolError
 from .edited_docx import FRONT, EditedText, NotOurDocx, open_docx, read_edited
 from .provenance import Provenance, changed_sources, is_mark
 from .source_tokens import PARAGRAPH, Token, markdown_text, rendered_tokens, source_tokens
 
 if TYPE_CHECKING:
     from ..markdown.gate import ProjectAnalysis
-    from ..project import Project
+    from ..sources.project import Project
 
 GENERATED = {"wco-bibliography": "the bibliography", "refs": "the bibliography",
              "wco-casestudies": "the case-study catalogue", "wco-abbreviations": "the list of abbreviations"}

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..pandoc import ToolError
+from ..pipeline.pandoc import ToolError
 
 # class -> (DOCX paragraph style or None, Typst function)
 STYLES: dict[str, tuple[str | None, str]] = {

@@ -15,11 +15,11 @@ import json
 from typing import TYPE_CHECKING, Callable
 
 from ..assessments import FOLDER, Assessment, paper_name, rule
-from ..strings import section
-from ..typography import apply_to_html, typography
+from ..text.strings import section
+from ..text.typography import apply_to_html, typography
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 TEXT = section("assessment")  # its texts, per language: strings.py
 

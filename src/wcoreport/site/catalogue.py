@@ -15,13 +15,13 @@ import unicodedata
 from collections import Counter
 from typing import TYPE_CHECKING, Callable
 
-from ..strings import section
-from ..strings import text as label
-from ..strings import section as strings_section
-from ..vocabulary import CASESTUDY_STATUSES, REGIONS, SOURCES
+from ..text.strings import section
+from ..text.strings import text as label
+from ..text.strings import section as strings_section
+from ..sources.vocabulary import CASESTUDY_STATUSES, REGIONS, SOURCES
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 TEXT = section("catalogue")  # its texts, per language: strings.py
 STATUS = strings_section("status")

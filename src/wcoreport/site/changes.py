@@ -24,18 +24,18 @@ from mkdocs.plugins import get_plugin_logger
 
 from ..markdown.document import document
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, check_project
-from ..cache import results
+from ..pipeline.cache import results
 from ..markdown.pandoc_ast import Node, copy_tree, from_json, map_inlines, to_json
 from ..markdown.redline import DELETION, INSERTION, Counts, Mark, redline
-from ..pandoc import ToolError
-from ..project import load_project
-from ..revisions import RevisionError, project_folder, resolve, review_tags, sources_at
-from ..strings import text
-from ..typography import apply_to_html
+from ..pipeline.pandoc import ToolError
+from ..sources.project import load_project
+from ..pipeline.revisions import RevisionError, project_folder, resolve, review_tags, sources_at
+from ..text.strings import text
+from ..text.typography import apply_to_html
 from .render import render_pages
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 log = get_plugin_logger(__name__)
 # Not warnings: the site is built with --strict, and an old round that no longer builds must

@@ -20,7 +20,7 @@ import re
 from typing import Callable
 from urllib.parse import quote, urlencode, urlsplit
 
-from ..strings import text
+from ..text.strings import text
 
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*?(/?)>")
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}

@@ -26,12 +26,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..pandoc import ToolError
-from ..processes import lower_priority
+from ..pipeline.pandoc import ToolError
+from ..pipeline.processes import lower_priority
 
 if TYPE_CHECKING:
     from ..markdown.gate import ProjectAnalysis
-    from ..project import Project
+    from ..sources.project import Project
     from .render import RenderedPage
 
 HANDOVER_ENV = "WCOREPORT_HANDOVER"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from mkdocs.structure.files import File, Files
 
-from ..outputs import scratch_folder
+from ..pipeline.outputs import scratch_folder
 
 
 _SCRATCH: list[Path] = []

@@ -17,17 +17,17 @@ from mkdocs.structure.files import File, Files
 
 from mkdocs.structure.toc import get_toc
 
-from ..cache import digest
-from ..diagnostics import ContentError, Severity
+from ..pipeline.cache import digest
+from ..sources.diagnostics import ContentError, Severity
 from ..markdown.blocks import remember
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, check_project
-from ..outputs import DOWNLOADS_ENV
-from ..pandoc import ToolError
-from ..project import Project, load_project
-from ..strings import text as label
-from ..typography import apply_to_html
-from ..translations import State, Translation, project_translations
-from ..vocabulary import REGIONS, SOURCES
+from ..pipeline.outputs import DOWNLOADS_ENV
+from ..pipeline.pandoc import ToolError
+from ..sources.project import Project, load_project
+from ..text.strings import text as label
+from ..text.typography import apply_to_html
+from ..translation.translations import State, Translation, project_translations
+from ..sources.vocabulary import REGIONS, SOURCES
 from . import assessment_pages, changes, comments, hosting, sidebyside, status, templates
 from .catalogue import submissions_section
 from .config import ReportPluginConfig

@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..chapters import load_site_layout
-from ..diagnostics import Problems
+from ..sources.chapters import load_site_layout
+from ..sources.diagnostics import Problems
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,7 @@ from ..markdown.pandoc_ast import Node, cites, copy_tree
 from .render import RenderedPage, language_key, site_pages
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 
 @dataclass

@@ -16,19 +16,19 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
-from ..cache import Cache, digest, results
+from ..pipeline.cache import Cache, digest, results
 from ..data import render_chart
 from ..markdown.analysis import API_VERSION, CHART_SCHEME, PageAnalysis
-from ..strings import text as label
+from ..text.strings import text as label
 from ..markdown.document import (Page, analysed_pages, citations_in_text, document_key, page_order,
                                  pages_alone)
 from ..markdown.gate import CASESTUDY_PAGES, ProjectAnalysis, resolve_link
 from ..markdown.pandoc_ast import Node, attribute, copy_tree, div, from_json, map_inlines, to_json, walk_blocks, words_joined
-from ..typography import apply_to_html
+from ..text.typography import apply_to_html
 from .catalogue import catalogue_html
 
 if TYPE_CHECKING:
-    from ..project import Project
+    from ..sources.project import Project
 
 
 

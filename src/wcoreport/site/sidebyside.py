@@ -18,15 +18,15 @@ import html
 import json
 from typing import TYPE_CHECKING, Callable
 
-from ..drift import Change, page_drift
+from ..translation.drift import Change, page_drift
 from ..markdown.blocks import page_blocks
 from ..markdown.parity import ChapterParity
-from ..strings import STRINGS, text
-from ..translations import Translation
+from ..text.strings import STRINGS, text
+from ..translation.translations import Translation
 
 if TYPE_CHECKING:
     from ..markdown.gate import ProjectAnalysis
-    from ..project import Project
+    from ..sources.project import Project
 
 FOLDER = "side-by-side"  # the generated pages: side-by-side/<chapter>.md in each language
 

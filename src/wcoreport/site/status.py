@@ -20,8 +20,8 @@ from typing import Callable
 
 import babel.dates
 
-from ..strings import section
-from ..translations import State, Translation
+from ..text.strings import section
+from ..translation.translations import State, Translation
 
 
 def esc(text: str) -> str:

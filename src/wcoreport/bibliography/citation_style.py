@@ -12,7 +12,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from .diagnostics import Problems
+from ..sources.diagnostics import Problems
 
 
 STYLES_DIR = Path(__file__).parent / "styles"

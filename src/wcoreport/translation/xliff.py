@@ -43,18 +43,18 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from .drift import changes, mark_translated, read_record, source_blocks
-from .markdown.blocks import PageBlocks, describe, page_blocks
-from .outputs import atomic_write
+from ..markdown.blocks import PageBlocks, describe, page_blocks
+from ..pipeline.outputs import atomic_write
 from . import translatable
-from .diagnostics import Problems
-from .markdown.parity import ChapterParity, compare
+from ..sources.diagnostics import Problems
+from ..markdown.parity import ChapterParity, compare
 from .translations import MarkError, State, source_hash
 from .xliff_check import check_imports
 from .xliff_markup import Code, inline_codes, joined, unit_spans
 
 if TYPE_CHECKING:
-    from .markdown.gate import ProjectAnalysis
-    from .project import Project
+    from ..markdown.gate import ProjectAnalysis
+    from ..sources.project import Project
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
 XML_NS = "http://www.w3.org/XML/1998/namespace"

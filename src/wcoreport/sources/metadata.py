@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pydantic
 
-from .citation_style import check_style
+from ..bibliography.citation_style import check_style
 from .diagnostics import Problems
 from .yamlfile import Schema, load_yaml_file, validate
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .diagnostics import Problems
+from ..sources.diagnostics import Problems
 from . import translatable
 from .translations import State
 
 if TYPE_CHECKING:
-    from .project import Project
+    from ..sources.project import Project
     from .xliff import Imported
 
 
@@ -29,9 +29,9 @@ def check_imports(project: "Project", imports: list["Imported"]) -> list[str]:
 
 
 def _check(project: "Project", imported: "Imported") -> list[str]:
-    from .markdown.analysis import analyse_text
-    from .markdown.blocks import page_blocks
-    from .markdown.parity import ChapterParity, compare
+    from ..markdown.analysis import analyse_text
+    from ..markdown.blocks import page_blocks
+    from ..markdown.parity import ChapterParity, compare
 
     problems = Problems(project.root)
     page = analyse_text(project, imported.lang, imported.chapter, imported.path, imported.body,

@@ -73,7 +73,7 @@ def toolchain() -> str:
 
     from .pandoc import pandoc_version
 
-    package = Path(__file__).parent
+    package = Path(__file__).resolve().parent.parent  # (the whole package: this file is in pipeline/)
     parts: list[str | bytes] = []
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:

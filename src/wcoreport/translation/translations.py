@@ -28,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .outputs import atomic_write
+from ..pipeline.outputs import atomic_write
 
 if TYPE_CHECKING:
-    from .chapters import Chapter
-    from .project import Project
+    from ..sources.chapters import Chapter
+    from ..sources.project import Project
 
 HASH_LENGTH = 12
 

@@ -31,15 +31,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import ContentError, Problems
-from .markdown.blocks import PageBlocks, describe, page_blocks
-from .outputs import atomic_write
+from ..sources.diagnostics import ContentError, Problems
+from ..markdown.blocks import PageBlocks, describe, page_blocks
+from ..pipeline.outputs import atomic_write
 from .translations import MarkError, State, chapter_translations, mark_current, normalize
 
 if TYPE_CHECKING:
-    from .chapters import Chapter
-    from .markdown.analysis import PageAnalysis
-    from .project import Project
+    from ..sources.chapters import Chapter
+    from ..markdown.analysis import PageAnalysis
+    from ..sources.project import Project
     from .translations import Translation
 
 FOLDER = "translations"
@@ -176,7 +176,7 @@ def mark_translated(project: "Project", path: Path, structure_checked: bool = Fa
     above), then its `translation_of` line. Returns the hash, the former state and the record.
     Refused (ContentError, parity's message) while its structure departs from the source's,
     unless the caller compared the text it wrote (`structure_checked`: an XLIFF import)."""
-    from .markdown.analysis import analyse_chapter
+    from ..markdown.analysis import analyse_chapter
 
     resolved = path.resolve()
     studies = (project.root / "casestudies").resolve()
@@ -215,8 +215,8 @@ def first_departure(project: "Project", chapter: "Chapter", lang: str,
                     source: "PageAnalysis") -> tuple[Path, int, str] | None:
     """The first place where a translation departs from its source, as parity says it (or an
     error of the translated page itself); None: it has its source's structure."""
-    from .markdown.analysis import analyse_chapter
-    from .markdown.parity import ChapterParity, compare
+    from ..markdown.analysis import analyse_chapter
+    from ..markdown.parity import ChapterParity, compare
 
     problems = Problems(project.root)
     translated = analyse_chapter(project, lang, chapter.name, problems)
@@ -256,7 +256,7 @@ def recorded_version(project: "Project", name: str, lang: str) -> str | None:
 def casestudy_page(project: "Project", cid: str, lang: str) -> "PageAnalysis":
     """A case study's text read as a page of its own (its blocks and their lines), for parity
     and drift; its problems are the case study's checks' (analysis.py), not repeated here."""
-    from .markdown.analysis import analyse_text
+    from ..markdown.analysis import analyse_text
 
     study = project.casestudies[cid]
     return analyse_text(project, lang, casestudy_name(cid), study.text_path(lang), study.texts[lang], 1,
@@ -266,7 +266,7 @@ def casestudy_page(project: "Project", cid: str, lang: str) -> "PageAnalysis":
 def mark_casestudy(project: "Project", path: Path, structure_checked: bool = False) -> tuple[str, "Translation", Path]:
     """`translated casestudies/<id>/<lang>.md`: the record of what the source says now, once
     the translation has its structure; the case study's files are not touched."""
-    from .markdown.parity import ChapterParity, compare
+    from ..markdown.parity import ChapterParity, compare
     from .translations import Translation, source_hash
 
     cid, lang = path.parent.name, path.stem
@@ -326,7 +326,7 @@ def mark_included(project: "Project", name: str, lang: str,
     """`translated docs/<lang>/_file.md` for a file included in the pages: its record, once
     it has its source's structure (the file itself is not touched: it has no front matter)."""
     from . import translatable
-    from .markdown.parity import ChapterParity, compare
+    from ..markdown.parity import ChapterParity, compare
 
     item = translatable.find(project, name)
     state = item.states[lang]

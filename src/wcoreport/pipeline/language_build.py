@@ -41,15 +41,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .diagnostics import ContentError, Problems
-from .markdown.blocks import remember
+from ..sources.diagnostics import ContentError, Problems
+from ..markdown.blocks import remember
 from .outputs import remove_scratch_folders
 from .pandoc import ToolError
 from .processes import start_method
 
 if TYPE_CHECKING:
-    from .markdown.analysis import ProjectAnalysis
-    from .project import Project
+    from ..markdown.analysis import ProjectAnalysis
+    from ..sources.project import Project
 
 
 @dataclass
@@ -67,9 +67,9 @@ def run_job(job: LanguageJob, analysis: "ProjectAnalysis", say: Callable[..., No
     """The language's outputs from its analysis: its document where first needed (made once,
     shared by the site and the report), its site pages, then its report files (build.Output,
     in `job.reports`)."""
-    from .markdown.document import kept_document
-    from .report.build import build_reports
-    from .site.render import language_site
+    from ..markdown.document import kept_document
+    from ..report.build import build_reports
+    from ..site.render import language_site
 
     project, lang = job.project, job.lang
     made: list = []
@@ -100,8 +100,8 @@ def _serve(job: LanguageJob, channel) -> None:
             except (OSError, ValueError):  # the build command is gone (killed): nobody wants the work
                 os._exit(1)
 
-    from .markdown.blocks import blocks_of
-    from .markdown.gate import check_language
+    from ..markdown.blocks import blocks_of
+    from ..markdown.gate import check_language
 
     try:
         project = job.project

@@ -31,13 +31,14 @@ from typing import Any
 import bibtexparser
 from bibtexparser import model
 
-from . import bidi_controls, csl_json
+from ..sources import bidi_controls
+from . import csl_json
 from .bibtex_comments import strip_comments
-from .diagnostics import Problems, Remembered
+from ..sources.diagnostics import Problems, Remembered
 from .latex_text import decode
 from .organization_names import localize_names
-from .outputs import atomic_write
-from .yamlfile import read_text
+from ..pipeline.outputs import atomic_write
+from ..sources.yamlfile import read_text
 
 # bibtexparser logs its own account of a bad block (its internals, in its words) on the root
 # logger's last-resort handler, i.e. on stderr. We report every problem ourselves.

@@ -32,7 +32,7 @@ def start_method() -> str:
     asked = os.environ.get(START_METHOD_ENV, "").strip()
     if asked:
         if asked not in methods:
-            from .diagnostics import UsageError
+            from ..sources.diagnostics import UsageError
 
             raise UsageError(f"{START_METHOD_ENV}={asked}: this system starts processes by "
                              f"{', '.join(methods)} only")

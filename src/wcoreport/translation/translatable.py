@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .diagnostics import Problems
+from ..sources.diagnostics import Problems
 from .translations import Translation, chapter_translations
 
 if TYPE_CHECKING:
-    from .markdown.analysis import PageAnalysis, ProjectAnalysis
-    from .project import Project
+    from ..markdown.analysis import PageAnalysis, ProjectAnalysis
+    from ..sources.project import Project
 
 CASESTUDY_PREFIX = "casestudies/"
 
@@ -105,14 +105,14 @@ def analysed(project: "Project", analysis: "ProjectAnalysis | None", item: Trans
     """Its page in `lang`, with its top-level blocks: a chapter's from the project's analysis
     (or alone, without one), a case study's text read as a page of its own."""
     from .drift import casestudy_page
-    from .markdown.analysis import analyse_chapter
+    from ..markdown.analysis import analyse_chapter
 
     if lang not in item.texts:
         return None
     if item.casestudy is not None:
         return casestudy_page(project, item.casestudy, lang)
     if item.included:
-        from .markdown.analysis import analyse_text
+        from ..markdown.analysis import analyse_text
 
         text = item.texts[lang]
         return analyse_text(project, lang, item.name, text.path, text.body, 1, Problems(project.root))

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assessments import FOLDER as ASSESSMENTS, Assessment, load_assessments
-from .bibliography import Bibliography, load_bibliography
+from ..assessments import FOLDER as ASSESSMENTS, Assessment, load_assessments
+from ..bibliography.bibtex import Bibliography, load_bibliography
 from .casestudies import CaseStudy, load_casestudies
 from .chapters import Chapter, SiteLayout, load_chapters, load_site_layout
-from .data import ChartSpec, DataTable, casestudy_counts, load_charts, load_data
+from ..data import ChartSpec, DataTable, casestudy_counts, load_charts, load_data
 from .diagnostics import Problems
 from .metadata import Metadata, load_metadata
 from .source_names import check_case_collisions
@@ -50,7 +50,7 @@ class Project:
         sources nor among the outputs, but in the user's cache folder (WCOREPORT_CACHE, else
         XDG_CACHE_HOME or ~/.cache). Its files are named by the hash of what made them, so
         projects can share it; deleting it costs only time."""
-        from .cache import user_cache_dir
+        from ..pipeline.cache import user_cache_dir
 
         return user_cache_dir()
 
