@@ -179,7 +179,7 @@ def start_builds(jobs: list[LanguageJob], say: Callable[..., None]) -> list["Lan
     method = start_method()
     if method == "fork":
         for module in ("markdown.gate", "markdown.document", "report.build", "site.render"):
-            importlib.import_module(f"{__package__}.{module}")  # once here, not in each process
+            importlib.import_module(f"wcoreport.{module}")  # once here, not in each process
     context = multiprocessing.get_context(method)
     builds = [LanguageBuild(job, say, context) for job in jobs]
     for build in builds:
