@@ -145,8 +145,7 @@ class ReportPlugin(BasePlugin[ReportPluginConfig]):
     def on_files(self, files: Files, config) -> Files:
         """Add our stylesheet and the generated pages (one per case study) of the language built."""
         project = self.project
-from . import assessment_pages, changes, comments, hosting, sidebyside, status, templates
-from .catalogue import submissions_section
+        for asset in (CSS, JS, ASSESSMENT_JS, *self._hosting_assets):
             if files.get_file_from_path(asset) is None:
                 text = resources.files("wcoreport.site").joinpath(asset).read_text("utf-8")
                 files.append(File.generated(config, asset, content=text))
