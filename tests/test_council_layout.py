@@ -499,6 +499,9 @@ def xref_build(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("xref") / "pc0790"
     shutil.copytree(EXAMPLE, root)
     add_figure_and_table(root)
+    # Both languages edited alike: the English records its French original anew (final: true).
+    marked = run_build("translated", "docs/en/developments.md", "docs/en/introduction.md", "--root", str(root), cwd=root)
+    assert marked.returncode == 0, marked.stderr
     out = root.parent / "out"
     proc = run_build("all", "--root", str(root), "--out", str(out))
     assert proc.returncode == 0, f"{proc.stderr}\n{proc.stdout}"

@@ -47,7 +47,7 @@ def base(env, tmp_path_factory) -> tuple[Path, Path]:
     """The repository with a citation style of its own and an include in both languages, built."""
     root = copy_repo(tmp_path_factory.mktemp("base") / "src")
     (root / "styles").mkdir()
-    shutil.copy(REPO_ROOT / "src/wcoreport/styles/chicago-author-date.csl", root / "styles/house.csl")
+    shutil.copy(REPO_ROOT / "src/wcoreport/bibliography/styles/chicago-author-date.csl", root / "styles/house.csl")
     with open(root / "report.yml", "a", encoding="utf-8") as f:
         f.write("\ncsl: styles/house.csl\n")
     for lang, words in (("en", "A shared note on method."), ("fr", "Une note commune sur la méthode.")):

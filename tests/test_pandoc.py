@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from wcoreport import pandoc
+from wcoreport.pipeline import pandoc
 
 
 @pytest.fixture

@@ -27,8 +27,10 @@ def previous(built: Path, tmp_path: Path):
     """A copy of the sources changed since the outputs of a good build (a copy of them), and a
     temporary folder of its own for the builds (TMPDIR)."""
     root = copy_repo(tmp_path / "repo")
-    drones = root / "docs" / "en" / "drones.md"
-    drones.write_text(drones.read_text("utf-8").rstrip("\n") + " A sentence added after the last build.\n", "utf-8")
+    # (a French sentence: an English one would leave the French page behind its source, a notice)
+    drones = root / "docs" / "fr" / "drones.md"
+    drones.write_text(drones.read_text("utf-8").rstrip("\n") + " Une phrase ajoutée après la dernière construction.\n",
+                      "utf-8")
     out = tmp_path / "out"
     shutil.copytree(built, out)
     scratch = tmp_path / "tmp"
