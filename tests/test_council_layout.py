@@ -487,7 +487,8 @@ def add_figure_and_table(root: Path) -> None:
         start = text.index(para22)
         stop = text.index(end, start) + len(end)
         text = (text[:stop - 1] + f" ({see})." + f"\n\nTable: {table} {{#tbl:rates}}\n\n"
-                "| Region | % |\n|---|---|\n| MENA | 38.8 |\n| A/P | 37.1 |\n" + text[stop:])
+                "| Region | % |\n|---|---|\n| MENA | 38.8 |\n| A/P | 37.1 |\n".replace(".", "," if lang == "fr" else ".")
+                + text[stop:])
         path.write_text(text, "utf-8")
         intro = docs / "introduction.md"
         text = intro.read_text("utf-8").rstrip("\n")
