@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pytest
 
+# Many full builds (or a browser over every page): the slow end-to-end tests, run by CI and
+# `./run test --slow`.
+pytestmark = pytest.mark.slow
+
 from conftest import REPO_ROOT, copy_repo, run_build
 
 EPOCH = "1700000000"

@@ -15,6 +15,10 @@ from pathlib import Path
 
 import pytest
 
+# Many full builds (or a browser over every page): the slow end-to-end tests, run by CI and
+# `./run test --slow`.
+pytestmark = pytest.mark.slow
+
 from conftest import BUILD_SCRIPT, copy_repo
 
 EPOCH = "1767225600"  # 2026-01-01T00:00:00Z

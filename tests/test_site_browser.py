@@ -17,6 +17,10 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+
+# Many full builds (or a browser over every page): the slow end-to-end tests, run by CI and
+# `./run test --slow`.
+pytestmark = pytest.mark.slow
 import yaml
 
 from conftest import REPO_ROOT, copy_repo, in_ci, run_build
