@@ -18,6 +18,10 @@ from pathlib import Path
 
 import pytest
 
+# Full builds of many variants (styles; builds killed at each step): slow end-to-end tests, run by CI
+# and `./run test --slow`.
+pytestmark = pytest.mark.slow
+
 from conftest import BUILD_SCRIPT, copy_repo, run_build
 
 

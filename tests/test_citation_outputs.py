@@ -11,6 +11,10 @@ import lxml.html
 import pypdf
 import pytest
 
+# Full builds of many variants (styles; builds killed at each step): slow end-to-end tests, run by CI
+# and `./run test --slow`.
+pytestmark = pytest.mark.slow
+
 from conftest import copy_repo, run_build
 
 STYLES = ("chicago-author-date", "apa", "ieee", "chicago-notes-bibliography")
