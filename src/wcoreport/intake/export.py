@@ -25,7 +25,7 @@ import yaml
 from ..sources.casestudies import CaseStudyMeta
 from ..pipeline.outputs import atomic_write
 from ..sources.vocabulary import REGIONS
-from .sheets import FORMULA_START
+from .sheets import FORMULA_START, text_cell
 
 SCHEMA_NAME = "casestudies.schema.json"
 SCHEMA_ID = "https://wcoomd.org/schemas/smart-customs/casestudies-1.json"
@@ -191,12 +191,3 @@ def write_xlsx(path: Path, names: list[str], rows: list[dict[str, object]]) -> N
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.freeze_panes = "B2"
     book.save(path)
-
-
-def text_cell(cell, text: str):
-    """A cell holding `text` as a string, whatever it starts with (never a formula)."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
-    cell.data_type = "s"  # openpyxl types a text starting with '=' as a formula: not ours
-    return cell

@@ -34,6 +34,20 @@ MAX_CELL_CHARS = 20000  # as the longest line of a page (markdown/analysis.py's 
 # A CSV cell that starts with one of these after an apostrophe was protected against formula
 # injection (export.py): the apostrophe is ours, not the Member's.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# The sheets of our own template (template.py): the reader passes over all but the answers.
+SHEET = {"en": "Case studies", "fr": "Études de cas"}
+INSTRUCTIONS = {"en": "Instructions", "fr": "Instructions"}
+LISTS = "Lists"
+HELPER_SHEETS = {*INSTRUCTIONS.values(), LISTS}
+
+
+def text_cell(cell, text: str):
+    """A cell holding `text` as a string, whatever it starts with (never a formula)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
+    cell.data_type = "s"  # openpyxl types a text starting with '=' as a formula: not ours
+    return cell
 
 
 class SheetError(Exception):
@@ -136,8 +150,6 @@ def _read_xlsx(path: Path, shown: str, sheet: str | None) -> Grid:
                                     "name the sheet of the answers in the mapping file (sheet:)")
         ws = book[sheet]
     else:
-        from .template import HELPER_SHEETS
-
         answer_sheets = [n for n in names if n not in HELPER_SHEETS] or names
         ws = book[answer_sheets[0]]
     grid = Grid(shown, ws.title, [], [])

@@ -14,13 +14,9 @@ import babel
 
 from ..pipeline.outputs import atomic_write
 from ..sources.vocabulary import REGIONS
-from .export import text_cell
 from .fields import FIELDS, FIRST_YEAR, LANGUAGES
+from .sheets import INSTRUCTIONS, LISTS, SHEET, text_cell
 
-SHEET = {"en": "Case studies", "fr": "Études de cas"}
-INSTRUCTIONS = {"en": "Instructions", "fr": "Instructions"}
-LISTS = "Lists"
-HELPER_SHEETS = {*INSTRUCTIONS.values(), LISTS}  # not the answers (sheets.py)
 ROWS = 200  # rows offered with drop-down lists
 
 INTRO = {
