@@ -19,7 +19,7 @@ from typing import Literal
 import pydantic
 
 from ..sources.diagnostics import Problems
-from ..sources.yamlfile import Schema, YamlData, load_yaml_file, validate
+from ..sources.yamlfile import Schema, YamlData, load_declared
 
 ID = r"^[a-z0-9][a-z0-9-]*$"
 FOLDER = "assessments"  # at the repository's root; its pages on the site: <lang>/assessments/<id>/
@@ -162,12 +162,10 @@ def load_assessments(root: Path, languages: tuple[str, ...], chapters: set[str],
         if size > MAX_SIZE:
             problems.error(path, 0, f"the file is {size} bytes: a questionnaire holds at most {MAX_SIZE}")
             continue
-        yd = load_yaml_file(path, problems)
-        if yd is None:
+        declared = load_declared(ToolSpec, path, problems)
+        if declared is None:
             continue
-        spec = validate(ToolSpec, yd, path, problems)
-        if spec is None:
-            continue
+        spec, yd = declared
         tool = _checked(path, spec, yd, languages, chapters, casestudies, problems)
         if tool is not None:
             tools[tool.id] = tool

@@ -46,7 +46,7 @@ import vl_convert
 from ..sources.diagnostics import Problems
 from ..pipeline.outputs import atomic_write
 from ..text.typography import french_spacing
-from ..sources.yamlfile import Schema, load_yaml_file, validate
+from ..sources.yamlfile import Schema, load_declared
 from .labels import LABELS
 from .pipe_table import one_line
 from .tables import ID_PATTERN, DataTable
@@ -107,12 +107,10 @@ def load_charts(root: Path, languages: tuple[str, ...], tables: dict[str, DataTa
             problems.error(path, 0, f"chart id '{path.stem}' (the file name) must be lower-case ASCII "
                                     "letters a-z, digits and '-'")
             continue
-        yd = load_yaml_file(path, problems)
-        if yd is None:
+        declared = load_declared(ChartSchema, path, problems)
+        if declared is None:
             continue
-        schema = validate(ChartSchema, yd, path, problems)
-        if schema is None:
-            continue
+        schema, yd = declared
         ok = True
         for key in ("title", "note", "x_label", "y_label"):
             texts = getattr(schema, key)

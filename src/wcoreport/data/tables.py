@@ -26,7 +26,7 @@ import pydantic
 
 from ..sources.diagnostics import Problems
 from ..sources.vocabulary import REGIONS, Technology
-from ..sources.yamlfile import Schema, YamlData, load_yaml_file, read_text, validate
+from ..sources.yamlfile import Schema, YamlData, load_declared, load_yaml_file, read_text, validate
 
 # Ids of tables, columns and row keys: they are written in prose references
 # (`{{ table.row.column }}`), where a dot separates them.
@@ -146,12 +146,10 @@ def load_data(root: Path, languages: tuple[str, ...], technologies: dict[str, Te
 # --- YAML ----------------------------------------------------------------------------------
 
 def _read_yaml_table(path: Path, name: str, languages, technologies, problems) -> DataTable | None:
-    yd = load_yaml_file(path, problems)
-    if yd is None:
+    declared = load_declared(TableSchema, path, problems)
+    if declared is None:
         return None
-    schema = validate(TableSchema, yd, path, problems)
-    if schema is None:
-        return None
+    schema, yd = declared
     table, ok = _table_from_schema(schema, yd, path, name, languages, technologies, problems)
     if table is None:
         return None

@@ -16,7 +16,7 @@ import pydantic
 
 from .diagnostics import Problems
 from .vocabulary import CASESTUDY_STATUSES, REGIONS, SOURCES, Technology
-from .yamlfile import Schema, load_yaml_file, read_text, validate
+from .yamlfile import Schema, load_declared, read_text
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -78,12 +78,10 @@ def load_casestudies(root: Path, languages: tuple[str, ...], technologies: dict[
         if not meta_path.is_file():
             problems.error(meta_path, 0, "case-study metadata file is missing")
             continue
-        yd = load_yaml_file(meta_path, problems)
-        if yd is None:
+        declared = load_declared(CaseStudyMeta, meta_path, problems)
+        if declared is None:
             continue
-        meta = validate(CaseStudyMeta, yd, meta_path, problems)
-        if meta is None:
-            continue
+        meta, yd = declared
         if meta.member not in known_members:
             problems.error(meta_path, yd.line(("member",)), f"unknown Member code '{meta.member}'")
         for i, tech in enumerate(meta.technologies):

@@ -9,7 +9,7 @@ import pydantic
 
 from ..bibliography.citation_style import check_style
 from .diagnostics import Problems
-from .yamlfile import Schema, load_yaml_file, validate
+from .yamlfile import Schema, load_declared
 
 Localized = dict[str, str]
 
@@ -81,12 +81,10 @@ def load_metadata(path: Path, languages: tuple[str, ...], problems: Problems) ->
     if not path.is_file():
         problems.error(path, 0, "the document metadata file is missing")
         return None
-    yd = load_yaml_file(path, problems)
-    if yd is None:
+    declared = load_declared(Metadata, path, problems)
+    if declared is None:
         return None
-    meta = validate(Metadata, yd, path, problems)
-    if meta is None:
-        return None
+    meta, yd = declared
     for name, values in meta.localized_fields().items():
         loc = tuple(int(part) if part.isdigit() else part for part in name.split("."))
         for lang in languages:

@@ -266,6 +266,17 @@ def load_yaml_file(path: Path, problems: Problems) -> YamlData | None:
     return parse_yaml(text, path, problems)
 
 
+
+def load_declared(model: type[M], path: Path, problems: Problems) -> tuple[M, YamlData] | None:
+    """A YAML file read (load_yaml_file) and validated against its declared schema (validate):
+    the value and the data whose lines the caller's own checks name; None when either failed."""
+    yd = load_yaml_file(path, problems)
+    if yd is None:
+        return None
+    value = validate(model, yd, path, problems)
+    return None if value is None else (value, yd)
+
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
