@@ -67,6 +67,34 @@ def require_tool(name: str) -> str:
     return path
 
 
+# Debian's Chromium (never a downloaded browser), headless, with nothing of its own on the network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def launched_chromium():
+    """A browser fixture's body (`yield from launched_chromium()`): Chromium through Playwright,
+    closed at the fixture's end; skipped locally, failed in CI, when it or Playwright is missing."""
+    if not CHROMIUM.is_file():
+        unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("playwright is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def unavailable(message: str):
+    """A client the test needs is missing: skip locally, fail in CI."""
+    if in_ci():
+        pytest.fail(f"{message} (CI must provide it)")
+    pytest.skip(message)
+
+
 def copy_repo(dest: Path) -> Path:
     """Copy the repository's sources into `dest` (e.g. tmp_path), to be modified by a test."""
     dest = Path(dest)

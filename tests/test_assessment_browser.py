@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 import pytest
 
 from conftest import REPO_ROOT
-from test_site_browser import ARGS, CHROMIUM, RULES, Tab, _unavailable, site_url  # noqa: F401 (fixture)
+from conftest import launched_chromium
+from test_site_browser import RULES, Tab, site_url  # noqa: F401 (fixture)
 from wcoreport.assessments import area_results, weakest_first
 from wcoreport.sources.project import load_project
 from wcoreport.text.strings import section
@@ -29,16 +30,7 @@ TEXT = section("assessment")
 def browser():
     """Chromium for this module only: closed at its end, since a test of another module may
     start Playwright of its own (one at a time in a process)."""
-    if not CHROMIUM.is_file():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 @pytest.fixture(scope="module")

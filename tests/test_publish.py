@@ -22,7 +22,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from conftest import copy_repo, in_ci, run_build
+from conftest import copy_repo, launched_chromium, run_build
 
 SITE_URL = "https://reviewers.example.org/some/path/"
 PREFIX = "/some/path/"
@@ -30,9 +30,6 @@ LANGS = ("en", "fr")
 INTRO_HEADING = {"en": "## Objectives {#intro-objectives}\n\n", "fr": "## Objectifs {#intro-objectives}\n\n"}
 ROUND_TWO = {"en": "Zeppelin sentence of the second review round.", "fr": "Phrase zeppelin de la deuxième série."}
 CURRENT = {"en": "Quartzite sentence of the current draft.", "fr": "Phrase quartzite du projet actuel."}
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 
 
 def git(root: Path, *args: str) -> str:
@@ -159,16 +156,7 @@ def served(published):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.is_file():
-        if in_ci():
-            pytest.fail(f"{CHROMIUM} is not installed (CI must provide it)")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 class Tab:

@@ -23,32 +23,16 @@ import pytest
 pytestmark = pytest.mark.slow
 import yaml
 
-from conftest import REPO_ROOT, copy_repo, in_ci, run_build
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+from conftest import CHROMIUM, REPO_ROOT, copy_repo, launched_chromium, run_build  # noqa: F401 (CHROMIUM: other modules take it from here)
+from conftest import CHROMIUM_ARGS as ARGS  # noqa: F401 (other modules take it from here)
+from conftest import unavailable as _unavailable
 SEARCH_BOX = 'input[data-md-component="search-query"]'
 
-
-def _unavailable(message: str):
-    if in_ci():
-        pytest.fail(f"{message} (CI must provide it)")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.is_file():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("playwright is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
+    yield from launched_chromium()
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
